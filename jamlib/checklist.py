@@ -1,0 +1,103 @@
+"""Checklist tables in the layout of SKR's Tabell 1 and 2.
+
+Group means are computed as the report does: each organisation's mean over its
+raters first, then the mean over organisations per moment and occasion; the
+total is the sum of the moment means and the change is the last occasion minus
+the first, both from unrounded means. Rounding (half away from zero, one
+decimal) happens only when the table is formatted.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jamlib.errors import JamlibError
+from jamlib.rounding import format_decimal
+from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
+
+__all__ = ["organisation_means", "checklist_table", "format_checklist_table"]
+
+
+def organisation_means(scores: pd.DataFrame) -> pd.DataFrame:
+    """Mean score per organisation, occasion and moment (over raters).
+
+    Parameters
+    ----------
+    scores
+        Validated checklist scores (columns of :data:`jamlib.schemas.CHECKLIST`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round``, ``role``, ``org_name``, ``occasion``, ``moment``, ``score``
+        (mean over raters) and ``raters``.
+    """
+    keys = ["round", "role", "org_name", "occasion", "moment"]
+    grouped = scores.groupby(keys, observed=True, sort=False)["score"]
+    out = grouped.agg(score="mean", raters="count").reset_index()
+    out["moment"] = out["moment"].astype("int64")
+    return out
+
+
+def checklist_table(scores: pd.DataFrame, round: str, role: str) -> pd.DataFrame:
+    """Group means per moment and occasion, with ``Totalt`` and change, unrounded.
+
+    Parameters
+    ----------
+    scores
+        Validated checklist scores.
+    round
+        The round, e.g. ``"2020–2022"``.
+    role
+        ``"deltagare"`` or ``"mentor"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: moments 1-10 and ``"Totalt"``; columns: the occasions present (in
+        order) and ``change``. ``attrs["organisations"]`` holds the number of
+        organisations per occasion.
+
+    Raises
+    ------
+    JamlibError
+        When there are no scores for that round and role.
+    """
+    subset = scores[(scores["round"] == round) & (scores["role"] == role)]
+    if subset.empty:
+        rounds = ", ".join(sorted(scores["round"].dropna().unique()))
+        raise JamlibError(f"Det finns inga skattningar för omgång {round} och roll {role}. Omgångar i data: {rounds}.")
+    org = organisation_means(subset)
+    means = org.groupby(["moment", "occasion"])["score"].mean().unstack("occasion")
+    occasions = [o for o in OCCASIONS if o in means.columns]
+    table = means[occasions].sort_index()
+    table.index = [int(m) for m in table.index]
+    total = table.sum(axis=0, min_count=1)
+    table.loc["Totalt"] = total
+    table["change"] = table[occasions[-1]] - table[occasions[0]]
+    table.attrs["organisations"] = org.groupby("occasion")["org_name"].nunique().reindex(occasions).astype(int).to_dict()
+    table.attrs["round"], table.attrs["role"] = round, role
+    return table
+
+
+def format_checklist_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Format a checklist table exactly as SKR prints it (decimal comma, one decimal).
+
+    Parameters
+    ----------
+    table
+        The result of :func:`checklist_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Strings; first column ``Del i checklista för jämställdhetsintegrering``
+        (``"1. Den politiska ..."``, ..., ``"Totalt"``), then ``Uppstart``,
+        ``Träff 1`` ... and ``+/-``.
+    """
+    rows = []
+    for index, row in table.iterrows():
+        label = "Totalt" if index == "Totalt" else f"{index}. {MOMENTS[int(index)]}"
+        cells = {OCCASION_DISPLAY[o]: format_decimal(row[o]) for o in table.columns if o in OCCASION_DISPLAY}
+        rows.append({"Del i checklista för jämställdhetsintegrering": label, **cells, "+/-": format_decimal(row["change"])})
+    return pd.DataFrame(rows)

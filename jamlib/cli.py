@@ -1,0 +1,259 @@
+"""The ``jam`` command line (texts in Swedish).
+
+Commands: ``jam validate``, ``jam ingest``, ``jam checklist table``,
+``jam checklist check`` and ``jam demo``. Commands that print tables take
+``--format table|csv|json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from jamlib.errors import JamlibError
+
+_MAX_ROWS_PER_RULE = 20
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str, out=None, *, cap_rules: bool = False) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        out.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, sep=";")
+        out.write(buffer.getvalue())
+        return
+    if frame.empty:
+        return
+    shown = frame
+    hidden = 0
+    if cap_rules and "rule" in frame.columns:
+        parts = []
+        for _, group in frame.groupby(["severity", "rule"], sort=False):
+            parts.append(group.head(_MAX_ROWS_PER_RULE))
+            hidden += max(0, len(group) - _MAX_ROWS_PER_RULE)
+        shown = pd.concat(parts).sort_index()
+    text = shown.astype(object).where(shown.notna(), "").astype(str)
+    widths = {c: min(max(len(str(c)), *(len(v) for v in text[c])) if len(text) else len(str(c)), 120) for c in text.columns}
+    out.write("  ".join(str(c).ljust(widths[c]) for c in text.columns).rstrip() + "\n")
+    for _, row in text.iterrows():
+        out.write("  ".join(v.ljust(widths[c]) if c != text.columns[-1] else v for c, v in row.items()).rstrip() + "\n")
+    if hidden:
+        out.write(f"… och {hidden} rader till av samma slag (alla syns med --format csv eller json).\n")
+
+
+_FAILURE_HEADERS = {"file": "fil", "row": "rad", "column": "kolumn", "value": "värde", "rule": "regel",
+                    "severity": "allvar", "message": "meddelande"}
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from jamlib.errors import DataFileError
+    from jamlib.readers import read_raw
+    from jamlib.validation import file_failure, validate
+
+    results = []
+    for name in args.paths:
+        path = Path(name)
+        try:
+            raw = read_raw(path)
+            if raw.is_metadata:
+                print(f"{path.name}: Koladas metadatafil, ingen datatabell att granska.", file=sys.stderr)
+                continue
+            results.append(validate(raw, args.kind, allow_half_points=args.halvpoang))
+        except DataFileError as error:
+            results.append(file_failure(path, error))
+    failures = pd.concat([r.failures for r in results], ignore_index=True) if results else pd.DataFrame()
+    if args.format == "table":
+        _print_frame(failures.rename(columns=_FAILURE_HEADERS), "table", cap_rules=True)
+        for r in results:
+            print(r.summary)
+    else:
+        _print_frame(failures.rename(columns=_FAILURE_HEADERS), args.format)
+        for r in results:
+            print(r.summary, file=sys.stderr)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from jamlib.store import ingest
+
+    progress = (lambda line: print(line, file=sys.stderr)) if args.format != "table" else print
+    manifest = ingest(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress)
+    columns = {"path": "fil", "kind": "tabell", "rows_read": "lästa", "rows_kept": "godkända",
+               "rows_quarantined": "karantän", "errors": "fel", "warnings": "varningar"}
+    if args.format == "table":
+        print()
+        _print_frame(manifest[list(columns)].rename(columns=columns), "table")
+        print(f"\nBearbetade tabeller finns i {args.processed}/, rader i karantän i {args.processed}/karantan/ "
+              f"och alla fel och varningar i {args.processed}/fel.csv.")
+    else:
+        _print_frame(manifest, args.format)
+    return 0
+
+
+def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
+    from jamlib.store import load_processed
+    from jamlib.validation import load
+
+    if args.file:
+        result = load(args.file, "checklist", allow_half_points=True)
+        return result.data
+    return load_processed("checklist", args.processed)
+
+
+def _cmd_checklist_table(args: argparse.Namespace) -> int:
+    from jamlib.checklist import checklist_table, format_checklist_table
+
+    table = checklist_table(_load_scores(args), args.round, args.role)
+    formatted = format_checklist_table(table)
+    if args.format == "table":
+        counts = ", ".join(f"{k}: {v}" for k, v in table.attrs["organisations"].items())
+        print(f"Omgång {args.round}, {args.role}: genomsnittlig självskattning per moment (antal organisationer: {counts})")
+    _print_frame(formatted, args.format)
+    return 0
+
+
+def _cmd_checklist_check(args: argparse.Namespace) -> int:
+    from jamlib.published import check_published_table, read_published, suggest_corrections
+
+    published = read_published(args.file)
+    findings_all, suggestions_all = [], []
+    for table_id, table in published.groupby("table", sort=False):
+        findings = check_published_table(table)
+        suggestions = suggest_corrections(table)
+        findings.insert(0, "table", table_id)
+        suggestions.insert(0, "table", table_id)
+        findings_all.append(findings)
+        suggestions_all.append(suggestions)
+        if args.format == "table":
+            if findings.empty:
+                print(f"{table_id}: alla totaler och förändringar går ihop med de tryckta värdena (med avrundning till en decimal).")
+            else:
+                print(f"{table_id}: {len(findings)} avvikelser som avrundning inte kan förklara:")
+                for message in findings["message"]:
+                    print(f"  - {message}")
+                print("Troligaste felen:")
+                for message in suggestions["message"]:
+                    print(f"  - {message}")
+    findings = pd.concat(findings_all, ignore_index=True)
+    if args.format != "table":
+        _print_frame(findings, args.format)
+    return 1 if len(findings) else 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from jamlib.checklist import checklist_table, format_checklist_table
+    from jamlib.published import check_published_table, read_published
+    from jamlib.store import ingest, load_processed
+
+    raw, processed = Path(args.raw), Path(args.processed)
+    print("1. Läser in och granskar allt under", raw)
+    manifest = ingest(raw, processed, progress=lambda line: print("   ", line))
+    print(f"   {int(manifest.rows_read.sum())} rader lästa, {int(manifest.rows_kept.sum())} godkända, "
+          f"{int(manifest.rows_quarantined.sum())} i karantän.")
+    scores = load_processed("checklist", processed)
+    for role, number in (("deltagare", 1), ("mentor", 2)):
+        print(f"\n2. Tabell {number} ({role}) beräknad från skattningarna (konstruerade data, se data/raw/README.md):")
+        _print_frame(format_checklist_table(checklist_table(scores, "2020–2022", role)), "table")
+    print("\n3. Kontroll av de publicerade tabellerna:")
+    for path in sorted((raw / "published").glob("*.csv")):
+        findings = check_published_table(read_published(path))
+        print(f"   {path.name}: " + ("inga avvikelser." if findings.empty else f"{len(findings)} avvikelser som avrundning inte förklarar:"))
+        for message in findings["message"]:
+            print(f"     - {message}")
+    print(f"\nKlart. Bearbetade data finns i {processed}/.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for ``jam``."""
+    parser = argparse.ArgumentParser(
+        prog="jam",
+        description="jamlib: granska, lagra och analysera data om jämställdhetsintegrering "
+                    "(checklistan, könsuppdelad statistik och resultatkedjan).",
+        epilog="Exempel: jam validate data/raw/checklist/skattningar.csv  |  jam ingest  |  jam demo",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub.required = True
+
+    def add_format(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="utdata som läsbar tabell (standard), CSV (semikolon) eller JSON för skript")
+
+    p = sub.add_parser("validate", help="granska filer och lista alla fel",
+                       description="Granskar en eller flera filer (CSV, Excel, Parquet, Kolada-JSON) och listar varje "
+                                   "problem med fil, rad (som i Excel), kolumn, värde och förklaring. "
+                                   "Avslutas med kod 1 om något fel hittades, 0 om filerna är felfria (varningar räknas inte).")
+    p.add_argument("paths", nargs="+", metavar="FIL", help="filer att granska")
+    p.add_argument("--kind", choices=("checklist", "published", "indicators", "results_chain"),
+                   help="tabelltyp (gissas annars från kolumnnamnen)")
+    p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
+    add_format(p)
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("ingest", help="granska allt under data/raw och spara till data/processed",
+                       description="Läser alla datafiler under --raw, granskar dem och sparar godkända rader som Parquet under "
+                                   "--processed, rader med fel i karantan/ och en manifestfil per källfil. "
+                                   "Filerna skrivs atomärt: ett avbrott lämnar aldrig en halvskriven fil.")
+    p.add_argument("--raw", default="data/raw", help="mapp med rådata (standard: data/raw)")
+    p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data (standard: data/processed)")
+    p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
+    add_format(p)
+    p.set_defaults(func=_cmd_ingest)
+
+    checklist = sub.add_parser("checklist", help="checklisttabeller och kontroll av publicerade tabeller")
+    csub = checklist.add_subparsers(dest="checklist_command", metavar="KOMMANDO")
+    csub.required = True
+    p = csub.add_parser("table", help="medelvärden per moment och tillfälle, som SKR:s Tabell 1 och 2",
+                        description="Skriver ut gruppens genomsnittliga självskattning per moment och tillfälle, med Totalt "
+                                    "och förändring, avrundat och formaterat som i SKR:s rapport.")
+    p.add_argument("--round", required=True, help="omgång, t.ex. 2020–2022")
+    p.add_argument("--role", required=True, choices=("deltagare", "mentor"), help="deltagare eller mentor")
+    p.add_argument("--file", help="läs skattningar från denna fil i stället för data/processed")
+    p.add_argument("--processed", default="data/processed", help="mapp med bearbetade data")
+    add_format(p)
+    p.set_defaults(func=_cmd_checklist_table)
+    p = csub.add_parser("check", help="kontrollera att en publicerad tabell går ihop",
+                        description="Hittar totaler och förändringar i en publicerad tabell som inte kan förklaras av "
+                                    "avrundning till en decimal, och pekar ut de celler som troligast är fel. "
+                                    "Avslutas med kod 1 om något inte går ihop.")
+    p.add_argument("file", metavar="FIL", help="publicerad tabell (CSV eller Excel)")
+    add_format(p)
+    p.set_defaults(func=_cmd_checklist_check)
+
+    p = sub.add_parser("demo", help="kör huvudjobbet på de medföljande data",
+                       description="Läser in och granskar allt under data/raw, räknar fram Tabell 1 och 2 och kontrollerar "
+                                   "de publicerade tabellerna.")
+    p.add_argument("--raw", default="data/raw", help="mapp med rådata")
+    p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data")
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``jam``; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except JamlibError as error:
+        print(f"Fel: {error}", file=sys.stderr)
+        failures = getattr(error, "failures", None)
+        if failures is not None:
+            _print_frame(failures.rename(columns=_FAILURE_HEADERS), "table", sys.stderr, cap_rules=True)
+        return 2
+    except KeyboardInterrupt:
+        print("Avbrutet. Inga halvskrivna filer har lämnats kvar.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""The exception hierarchy of jamlib.
+
+Every exception that jamlib raises on purpose derives from :class:`JamlibError`,
+so that a notebook or a batch runner can catch everything jamlib has to say with
+a single ``except JamlibError``. Messages are in Swedish, because they are read
+by analysts and staff, not by programmers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["JamlibError", "DataFileError", "ValidationError", "ParameterError"]
+
+
+class JamlibError(Exception):
+    """Root of every error that jamlib raises on purpose."""
+
+
+class DataFileError(JamlibError):
+    """A file cannot be read at all: missing, empty, unknown format or wrong columns.
+
+    Parameters
+    ----------
+    message
+        The Swedish explanation, naming the file.
+    path
+        The file concerned.
+    """
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class ValidationError(JamlibError):
+    """One error that carries every validation failure found, as a table.
+
+    Parameters
+    ----------
+    failures
+        The failure table (columns ``file``, ``row``, ``column``, ``value``,
+        ``rule``, ``severity``, ``message``).
+    summary
+        A one-line Swedish summary.
+    """
+
+    def __init__(self, failures: pd.DataFrame, summary: str) -> None:
+        super().__init__(summary)
+        self.failures = failures.copy()
+        self.summary = summary
+
+
+class ParameterError(JamlibError):
+    """A parameter given to a notebook, report or command is not acceptable."""
