@@ -5,7 +5,9 @@ group means, gender-disaggregated indicators (Kolada and local systems) and
 results-chain entries; store them; check published tables.
 """
 
+from jamlib.checklist import checklist_table, format_checklist_table, organisation_means
 from jamlib.errors import DataFileError, JamlibError, ParameterError, ValidationError
+from jamlib.gaps import gap_persistence, indicator_gaps
 from jamlib.municipalities import CodeCheck, municipalities, municipality_name, normalise_code
 from jamlib.published import check_published_table, read_published, suggest_corrections
 from jamlib.readers import RawTable, read_raw
@@ -51,6 +53,11 @@ __all__ = [
     "write_csv",
     "write_parquet",
     "safe_cell",
+    "checklist_table",
+    "format_checklist_table",
+    "organisation_means",
+    "indicator_gaps",
+    "gap_persistence",
     "read_published",
     "check_published_table",
     "suggest_corrections",

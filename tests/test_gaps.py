@@ -1,0 +1,95 @@
+"""Gender gaps and their persistence, checked by hand and against what the SKR report says about Karlstad."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from jamlib import load
+from jamlib.gaps import gap_persistence, indicator_gaps
+from tests.conftest import RAW
+
+
+def rows(values: dict[str, dict[str, float | None]], polarity: str = "lägre är bättre") -> pd.DataFrame:
+    out = []
+    for period, by_sex in values.items():
+        for sex, value in by_sex.items():
+            out.append({"org_code": "1780", "org_name": "Karlstad", "indicator_id": "X", "indicator_title": "x",
+                        "period": period, "sex": sex, "value": value, "polarity": polarity})
+    return pd.DataFrame(out)
+
+
+def test_gap_and_disadvantaged_sex_by_hand():
+    gaps = indicator_gaps(rows({"2020": {"K": 80.0, "M": 64.0, "T": 70.0}}))
+    row = gaps.iloc[0]
+    assert row["gap"] == 16.0 and row["relative_gap"] == pytest.approx(0.25)
+    assert row["disadvantaged"] == "K"  # longer waiting time is worse
+    higher_better = indicator_gaps(rows({"2020": {"K": 80.0, "M": 64.0}}, polarity="högre är bättre")).iloc[0]
+    assert higher_better["disadvantaged"] == "M"
+    neutral = indicator_gaps(rows({"2020": {"K": 80.0, "M": 64.0}}, polarity="neutral")).iloc[0]
+    assert neutral["disadvantaged"] is None  # cannot be said
+
+
+def test_swapping_women_and_men_flips_the_gap_and_the_disadvantaged_sex():
+    data = rows({"2019": {"K": 3.0, "M": 5.0}, "2020": {"K": 7.0, "M": 2.0}})
+    swapped = data.assign(sex=data["sex"].map({"K": "M", "M": "K"}))
+    a, b = indicator_gaps(data), indicator_gaps(swapped)
+    assert list(a["gap"]) == [-x for x in b["gap"]]
+    assert list(a["disadvantaged"]) == [{"K": "M", "M": "K"}[x] for x in b["disadvantaged"]]
+
+
+def test_persistence_counts_the_latest_run_and_a_missing_year_does_not_break_it():
+    data = rows({"2017": {"K": 1.0, "M": 2.0}, "2018": {"K": 5.0, "M": 2.0}, "2019": {"K": 6.0, "M": 2.0},
+                 "2020": {"K": 4.0, "M": 2.0}, "2022": {"K": 9.0, "M": 2.0}})
+    result = gap_persistence(indicator_gaps(data)).iloc[0]
+    assert (result["disadvantaged"], result["persistence"], result["first_period"]) == ("K", 4, "2018")
+    assert result["missing_periods"] == "2021"
+
+
+def test_edge_cases_single_period_missing_sex_and_equal_values():
+    single = gap_persistence(indicator_gaps(rows({"2022": {"K": 3.0, "M": 1.0}}))).iloc[0]
+    assert single["persistence"] == 1 and single["periods_with_both"] == 1
+    missing_sex = indicator_gaps(rows({"2022": {"K": 3.0, "T": 2.0}}))
+    assert pd.isna(missing_sex.iloc[0]["gap"]) and missing_sex.iloc[0]["disadvantaged"] is None
+    assert gap_persistence(missing_sex).empty  # no period with both sexes: nothing to say
+    equal = gap_persistence(indicator_gaps(rows({"2021": {"K": 2.0, "M": 1.0}, "2022": {"K": 2.0, "M": 2.0}}))).iloc[0]
+    assert equal["disadvantaged"] == "ingen" and equal["persistence"] == 0
+
+
+def test_without_respondent_counts_uncertainty_is_not_invented():
+    gaps = indicator_gaps(rows({"2022": {"K": 3.0, "M": 1.0}}))
+    assert gaps.iloc[0]["uncertainty"].startswith("kan inte beräknas")
+
+
+@pytest.fixture(scope="module")
+def karlstad() -> pd.DataFrame:
+    frames = [load(path).data for path in sorted((RAW / "kolada").glob("data_*.json"))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def persistence_until(karlstad, until):
+    return gap_persistence(indicator_gaps(karlstad, "1780", until=until)).set_index("indicator_id")
+
+
+def test_karlstad_against_what_the_skr_report_says(karlstad):
+    """The report (2022) on Karlstad's five elderly-care indicators, checked against Kolada up to 2021."""
+    known = persistence_until(karlstad, "2021")
+    # 1) "kvinnor haft längre väntetid än männen de senaste tre åren": borne out (women longer 2018–2021).
+    assert known.loc["U23401", "disadvantaged"] == "K" and known.loc["U23401", "persistence"] >= 3
+    # 2) "fler fall har rapporterats för kvinnor än män": borne out every year of the rate per 100 000.
+    assert known.loc["N20402", "disadvantaged"] == "K" and known.loc["N20402", "persistence"] >= 3
+    # 3) "männen tre år i rad gett högre betyg" on influence and time: borne out (2014–2020; no survey 2021).
+    assert known.loc["U21455", "disadvantaged"] == "K" and known.loc["U21455", "persistence"] >= 3
+    # 5) "högre andel kvinnor ... besväras av ensamhet för fjärde året i rad": borne out (2013–2020).
+    assert known.loc["U01421", "disadvantaged"] == "K" and known.loc["U01421", "persistence"] >= 4
+    # 4) "männen tre år i rad gett högre betyg" on treatment: NOT borne out by Kolada's U21504 (good
+    #    treatment, andel %): 2018 women higher (95 vs 94), 2019 equal (95 vs 95), 2020 men higher (96 vs 95).
+    #    The report may rest on a wider measure (trust and safety too); this KPI alone does not support the claim.
+    assert known.loc["U21504", "persistence"] == 1
+    gaps = indicator_gaps(karlstad, "1780", ["U21504"]).set_index("period")
+    assert gaps.loc["2018", "disadvantaged"] == "M" and gaps.loc["2019", "disadvantaged"] == "ingen"
+
+
+def test_karlstad_waiting_time_turned_in_2022(karlstad):
+    latest = persistence_until(karlstad, "2022").loc["U23401"]
+    assert (latest["disadvantaged"], latest["persistence"]) == ("M", 1)  # 2022: women 61 days, men 69
