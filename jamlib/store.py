@@ -31,7 +31,7 @@ import pandas as pd
 from jamlib.errors import DataFileError
 from jamlib.readers import DATA_SUFFIXES, read_raw
 from jamlib.schemas import SCHEMAS
-from jamlib.validation import FAILURE_COLUMNS, ValidationResult, file_failure, validate
+from jamlib.validation import FAILURE_COLUMNS, file_failure, validate
 
 __all__ = ["atomic_write", "write_parquet", "write_csv", "safe_cell", "ingest", "load_processed"]
 
