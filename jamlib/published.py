@@ -77,7 +77,7 @@ def _cells(table: pd.DataFrame, occasions: list[str]) -> dict[tuple[str, str], f
         label = _TOTAL if pd.isna(row["moment"]) else str(int(row["moment"]))
         for column in [*occasions, _CHANGE]:
             value = row.get(column)
-            if value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value):
+            if not pd.isna(value):
                 cells[(label, column)] = float(value)
     return cells
 
