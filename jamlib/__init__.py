@@ -5,7 +5,7 @@ group means, gender-disaggregated indicators (Kolada and local systems) and
 results-chain entries; store them; check published tables.
 """
 
-from jamlib.checklist import checklist_table, format_checklist_table, organisation_means
+from jamlib.checklist import checklist_table, format_checklist_table, organisation_means, rank_improvements
 from jamlib.errors import DataFileError, JamlibError, ParameterError, ValidationError
 from jamlib.gaps import gap_persistence, indicator_gaps
 from jamlib.municipalities import CodeCheck, municipalities, municipality_name, normalise_code
@@ -56,6 +56,7 @@ __all__ = [
     "checklist_table",
     "format_checklist_table",
     "organisation_means",
+    "rank_improvements",
     "indicator_gaps",
     "gap_persistence",
     "read_published",

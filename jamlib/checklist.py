@@ -15,7 +15,7 @@ from jamlib.errors import JamlibError
 from jamlib.rounding import format_decimal
 from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
 
-__all__ = ["organisation_means", "checklist_table", "format_checklist_table"]
+__all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements"]
 
 
 def organisation_means(scores: pd.DataFrame) -> pd.DataFrame:
@@ -101,3 +101,32 @@ def format_checklist_table(table: pd.DataFrame) -> pd.DataFrame:
         cells = {OCCASION_DISPLAY[o]: format_decimal(row[o]) for o in table.columns if o in OCCASION_DISPLAY}
         rows.append({"Del i checklista för jämställdhetsintegrering": label, **cells, "+/-": format_decimal(row["change"])})
     return pd.DataFrame(rows)
+
+
+def rank_improvements(table: pd.DataFrame) -> pd.DataFrame:
+    """Moments ranked by their change from the first to the last occasion, largest first.
+
+    Parameters
+    ----------
+    table
+        The result of :func:`checklist_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank`` (ties share the lowest rank, as they print the same), ``moment``,
+        ``moment_text``, ``change`` (unrounded) and ``change_printed`` (one decimal,
+        decimal comma). Moments whose printed change is equal share a rank, because
+        a reader of the table cannot tell them apart.
+    """
+    moments = table.drop(index="Totalt")
+    out = pd.DataFrame({
+        "moment": [int(m) for m in moments.index],
+        "moment_text": [MOMENTS[int(m)] for m in moments.index],
+        "change": moments["change"].to_numpy(),
+    })
+    out["change_printed"] = [format_decimal(v) for v in out["change"]]
+    printed_value = out["change_printed"].str.replace("\u2212", "-").str.replace(",", ".").astype(float)
+    out["rank"] = printed_value.rank(ascending=False, method="min").astype(int)
+    out = out.sort_values(["rank", "moment"]).reset_index(drop=True)
+    return out[["rank", "moment", "moment_text", "change", "change_printed"]]

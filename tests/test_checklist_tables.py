@@ -91,3 +91,14 @@ def test_checklist_table_cli_from_a_file(capsys):
     assert main(["checklist", "table", "--round", "2020–2022", "--role", "deltagare", "--file", str(SCORES), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "Totalt;17,8;19,8;23,9;28,5;10,8"
+
+
+def test_moments_ranked_by_improvement_match_what_the_report_says():
+    from jamlib.checklist import rank_improvements
+
+    ranked = rank_improvements(checklist_table(load(SCORES).data, "2020–2022", "deltagare"))
+    # The report: the largest improvement is moment 2 (+1,5); moments 1, 4, 8 and 10 follow (+1,3);
+    # the least are moments 3, 6 and 9 (+0,8).
+    assert ranked.iloc[0]["moment"] == 2 and ranked.iloc[0]["change_printed"] == "1,5"
+    assert set(ranked[ranked["rank"] == 2]["moment"]) == {1, 4, 8, 10}
+    assert set(ranked[ranked["rank"] == ranked["rank"].max()]["moment"]) == {3, 6, 9}
