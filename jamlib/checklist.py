@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jamlib.errors import JamlibError
-from jamlib.rounding import format_decimal
+from jamlib.rounding import format_decimal, round_half_up
 from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
 
 __all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements"]
@@ -126,7 +126,7 @@ def rank_improvements(table: pd.DataFrame) -> pd.DataFrame:
         "change": moments["change"].to_numpy(),
     })
     out["change_printed"] = [format_decimal(v) for v in out["change"]]
-    printed_value = out["change_printed"].str.replace("\u2212", "-").str.replace(",", ".").astype(float)
+    printed_value = out["change"].map(round_half_up)
     out["rank"] = printed_value.rank(ascending=False, method="min").astype(int)
     out = out.sort_values(["rank", "moment"]).reset_index(drop=True)
     return out[["rank", "moment", "moment_text", "change", "change_printed"]]
