@@ -2,15 +2,31 @@
 
 Load and validate checklist self-assessments (SKR's Modellkonceptet), published
 group means, gender-disaggregated indicators (Kolada and local systems) and
-results-chain entries; store them; check published tables.
+results-chain entries; store them; check published tables; analyse checklist
+rounds, mentors versus participants and gender gaps with small-sample-honest
+statistics; suppress small counts; write Swedish sentences for steering groups.
 """
 
-from jamlib.checklist import checklist_table, format_checklist_table, organisation_means, rank_improvements
+from jamlib.checklist import (
+    checklist_table,
+    compare_rounds,
+    format_checklist_table,
+    organisation_means,
+    organisation_trajectories,
+    rank_improvements,
+)
+from jamlib.disclosure import DEFAULT_THRESHOLD, shown_only, suppress_small_counts
 from jamlib.errors import DataFileError, JamlibError, ParameterError, ValidationError
-from jamlib.gaps import gap_persistence, indicator_gaps
+from jamlib.gaps import compare_with_reference, gap_and_floor, gap_persistence, gap_trend, indicator_gaps
+from jamlib.indicator_report import KARLSTAD_INDICATORS, IndicatorReport, indicator_report, load_indicator_folder
 from jamlib.municipalities import CodeCheck, municipalities, municipality_name, normalise_code
+from jamlib.narrative import indicator_sentences, persistence_sentence, role_sentences
+from jamlib.proportions import ExactTest, exact_test, newcombe_interval, proportion_gaps, wilson_interval
 from jamlib.published import check_published_table, read_published, suggest_corrections
 from jamlib.readers import RawTable, read_raw
+from jamlib.reference import Reference, municipality_groups, resolve_reference
+from jamlib.representation import classify_act, classify_acts, representation_shares
+from jamlib.role_comparison import compare_roles
 from jamlib.rounding import format_decimal, printed_interval, round_half_up
 from jamlib.schemas import (
     CHECKLIST,
@@ -27,6 +43,7 @@ from jamlib.schemas import (
     Column,
     TableSchema,
 )
+from jamlib.small_samples import GroupTest, cliffs_delta, compare_independent, compare_paired
 from jamlib.store import atomic_write, ingest, load_processed, safe_cell, write_csv, write_parquet
 from jamlib.validation import FAILURE_COLUMNS, ValidationResult, load, validate
 
@@ -57,8 +74,39 @@ __all__ = [
     "format_checklist_table",
     "organisation_means",
     "rank_improvements",
+    "organisation_trajectories",
+    "compare_rounds",
+    "compare_roles",
+    "GroupTest",
+    "compare_independent",
+    "compare_paired",
+    "cliffs_delta",
     "indicator_gaps",
     "gap_persistence",
+    "gap_trend",
+    "compare_with_reference",
+    "gap_and_floor",
+    "KARLSTAD_INDICATORS",
+    "IndicatorReport",
+    "indicator_report",
+    "load_indicator_folder",
+    "Reference",
+    "municipality_groups",
+    "resolve_reference",
+    "wilson_interval",
+    "newcombe_interval",
+    "exact_test",
+    "ExactTest",
+    "proportion_gaps",
+    "classify_act",
+    "classify_acts",
+    "representation_shares",
+    "DEFAULT_THRESHOLD",
+    "suppress_small_counts",
+    "shown_only",
+    "persistence_sentence",
+    "role_sentences",
+    "indicator_sentences",
     "read_published",
     "check_published_table",
     "suggest_corrections",

@@ -15,7 +15,8 @@ from jamlib.errors import JamlibError
 from jamlib.rounding import format_decimal, round_half_up
 from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
 
-__all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements"]
+__all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements",
+           "organisation_trajectories", "compare_rounds"]
 
 
 def organisation_means(scores: pd.DataFrame) -> pd.DataFrame:
@@ -130,3 +131,86 @@ def rank_improvements(table: pd.DataFrame) -> pd.DataFrame:
     out["rank"] = printed_value.rank(ascending=False, method="min").astype(int)
     out = out.sort_values(["rank", "moment"]).reset_index(drop=True)
     return out[["rank", "moment", "moment_text", "change", "change_printed"]]
+
+
+def organisation_trajectories(scores: pd.DataFrame, round: str | None = None, role: str | None = None) -> pd.DataFrame:
+    """Each organisation's own total per occasion and its change since the first occasion.
+
+    The total is the sum of the organisation's ten moment means (over raters),
+    so it is on the same 10–40 scale as ``Totalt`` in Tabell 1 and 2. An
+    occasion where the organisation has not scored all ten moments gets no
+    total (a partial sum would look like a fall), and ``moments_scored`` says how
+    many it has.
+
+    Parameters
+    ----------
+    scores
+        Validated checklist scores.
+    round, role
+        Only this round / role, when given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round``, ``role``, ``org_name``, ``occasion``, ``moments_scored``,
+        ``total`` and ``change_since_start`` (total minus the total at the
+        organisation's first occasion with all ten moments), ordered by
+        organisation and occasion.
+    """
+    subset = scores
+    if round is not None:
+        subset = subset[subset["round"] == round]
+    if role is not None:
+        subset = subset[subset["role"] == role]
+    org = organisation_means(subset)
+    keys = ["round", "role", "org_name", "occasion"]
+    totals = org.groupby(keys, sort=False).agg(moments_scored=("moment", "nunique"), total=("score", "sum")).reset_index()
+    totals["total"] = totals["total"].where(totals["moments_scored"] == len(MOMENTS))
+    totals["_order"] = totals["occasion"].map({o: i for i, o in enumerate(OCCASIONS)})
+    totals = totals.sort_values(["round", "role", "org_name", "_order"]).drop(columns="_order").reset_index(drop=True)
+    first = totals.dropna(subset=["total"]).groupby(["round", "role", "org_name"])["total"].first()
+    start = pd.Series([first.get((r, ro, o)) for r, ro, o in zip(totals["round"], totals["role"], totals["org_name"])],
+                      index=totals.index, dtype="float64")
+    totals["change_since_start"] = totals["total"] - start
+    return totals
+
+
+def compare_rounds(scores: pd.DataFrame, role: str) -> pd.DataFrame:
+    """The same measures for every round side by side, with how many organisations each rests on.
+
+    Parameters
+    ----------
+    scores
+        Validated checklist scores, any number of rounds.
+    role
+        ``"deltagare"`` or ``"mentor"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per round and moment (1–10 and ``"Totalt"``): ``round``,
+        ``moment``, ``first_occasion``, ``first`` (group mean at the round's
+        first occasion), ``last_occasion``, ``last``, ``change``,
+        ``organisations_first`` and ``organisations_last``. Unrounded; the
+        input is not modified.
+
+    Raises
+    ------
+    JamlibError
+        When there are no scores for the role.
+    """
+    rounds = [r for r in pd.unique(scores.loc[scores["role"] == role, "round"].dropna())]
+    if not rounds:
+        raise JamlibError(f"Det finns inga skattningar för rollen {role}.")
+    rows = []
+    for rnd in sorted(rounds):
+        table = checklist_table(scores, rnd, role)
+        occasions = [c for c in table.columns if c in OCCASIONS]
+        counts = table.attrs["organisations"]
+        for moment, row in table.iterrows():
+            rows.append({
+                "round": rnd, "moment": moment, "first_occasion": occasions[0], "first": row[occasions[0]],
+                "last_occasion": occasions[-1], "last": row[occasions[-1]], "change": row["change"],
+                "organisations_first": counts[occasions[0]], "organisations_last": counts[occasions[-1]],
+            })
+    return pd.DataFrame(rows)

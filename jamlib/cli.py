@@ -149,6 +149,61 @@ def _cmd_checklist_check(args: argparse.Namespace) -> int:
     return 1 if len(findings) else 0
 
 
+def _cmd_checklist_roles(args: argparse.Namespace) -> int:
+    from jamlib.narrative import role_sentences
+    from jamlib.role_comparison import compare_roles
+
+    comparison = compare_roles(_load_scores(args), args.round)
+    if args.format == "table":
+        print(f"Omgång {args.round}: mentorer jämfört med deltagare (summa av tio moment, 10–40 poäng)")
+        for sentence in role_sentences(comparison):
+            print(f"  {sentence}")
+        print()
+    _print_frame(comparison, args.format)
+    return 0
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from jamlib.indicator_report import indicator_report, load_indicator_folder
+
+    indicators = load_indicator_folder(args.data)
+    ids = [part.strip() for value in args.indicator or [] for part in value.split(",") if part.strip()] or None
+    report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
+                              reference=args.reference)
+    if args.format != "table":
+        frame = report.persistence.merge(report.sentences, on="indicator_id", how="left")
+        if not report.comparison.empty:
+            latest = report.comparison.merge(report.persistence[["indicator_id", "latest_period"]],
+                                             left_on=["indicator_id", "period"],
+                                             right_on=["indicator_id", "latest_period"])
+            frame = frame.merge(latest[["indicator_id", "reference", "reference_gap", "reference_members",
+                                        "members_with_smaller_gap", "larger"]], on="indicator_id", how="left")
+        frame = frame.merge(report.trend[["indicator_id", "slope_per_year", "p_value", "direction"]],
+                            on="indicator_id", how="left")
+        _print_frame(frame, args.format)
+        return 0
+    header = f"{report.org_name} ({report.org_code})"
+    if report.reference is not None:
+        header += f" jämfört med {report.reference.label}"
+    print(header + (f", till och med {args.until}" if args.until else ""))
+    for text in report.sentences["text"]:
+        print(f"  - {text}")
+    if report.missing_indicators:
+        print("  Inga värden för: " + ", ".join(report.missing_indicators))
+    print("Värdena är beskrivande: Kolada anger inte antal svarande, så osäkerheten kan inte beräknas.")
+    print()
+    from jamlib.rounding import format_decimal
+
+    shown = report.gaps[["indicator_id", "period", "value_K", "value_M", "gap", "disadvantaged"]].copy()
+    for column in ("value_K", "value_M", "gap"):
+        shown[column] = [format_decimal(v) for v in shown[column]]
+    shown = shown.rename(columns={
+        "indicator_id": "indikator", "value_K": "kvinnor", "value_M": "män", "gap": "skillnad K−M",
+        "disadvantaged": "missgynnat kön"})
+    _print_frame(shown, "table")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from jamlib.checklist import checklist_table, format_checklist_table
     from jamlib.published import check_published_table, read_published
@@ -229,6 +284,29 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(p)
     p.set_defaults(func=_cmd_checklist_check)
 
+    p = csub.add_parser("roles", help="jämför mentorer och deltagare (exakta test)",
+                        description="Jämför mentorernas och deltagarnas totalpoäng vid varje tillfälle och deras utveckling, "
+                                    "med exakta permutationstest som gäller även för 2–6 organisationer.")
+    p.add_argument("--round", required=True, help="omgång, t.ex. 2020–2022")
+    p.add_argument("--file", help="läs skattningar från denna fil i stället för data/processed")
+    p.add_argument("--processed", default="data/processed", help="mapp med bearbetade data")
+    add_format(p)
+    p.set_defaults(func=_cmd_checklist_roles)
+
+    p = sub.add_parser("gaps", help="skillnader mellan kvinnor och män för en kommun",
+                       description="Visar för en kommun och dess indikatorer vilket kön som missgynnas, hur många år i rad, "
+                                   "trenden och jämförelsen med riket, liknande kommuner eller en egen lista.",
+                       epilog="Exempel: jam gaps --org 1780 --reference liknande --until 2021")
+    p.add_argument("--org", required=True, help="kommunkod med fyra siffror, t.ex. 1780 eller 0180")
+    p.add_argument("--indicator", action="append", metavar="ID",
+                   help="indikator (Kolada-id), kan upprepas eller kommasepareras; standard: Karlstads fem")
+    p.add_argument("--reference", default="riket",
+                   help="riket (standard), liknande, ett Kolada grupp-id (G...) eller kommunkoder, t.ex. 0484,0780")
+    p.add_argument("--until", help="sista period som tas med, t.ex. 2021")
+    p.add_argument("--data", default="data/raw/kolada", help="mapp med Kolada-filer (standard: data/raw/kolada)")
+    add_format(p)
+    p.set_defaults(func=_cmd_gaps)
+
     p = sub.add_parser("demo", help="kör huvudjobbet på de medföljande data",
                        description="Läser in och granskar allt under data/raw, räknar fram Tabell 1 och 2 och kontrollerar "
                                    "de publicerade tabellerna.")
@@ -250,6 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if failures is not None:
             _print_frame(failures.rename(columns=_FAILURE_HEADERS), "table", sys.stderr, cap_rules=True)
         return 2
+    except BrokenPipeError:  # output piped to e.g. head: stop quietly
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("Avbrutet. Inga halvskrivna filer har lämnats kvar.", file=sys.stderr)
         return 130

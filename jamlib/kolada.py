@@ -27,13 +27,20 @@ from jamlib.readers import FILE, ROW, RawTable
 
 __all__ = ["KPI_CURATED", "read_kolada_json"]
 
-#: Unit and polarity of the KPIs jamlib knows (Karlstad's five elderly-care indicators).
+#: Unit, polarity and the Swedish phrase for "the worse-off sex" of the KPIs jamlib knows
+#: (Karlstad's five elderly-care indicators). A sentence reads
+#: "<kvinnor|män><who> har <worse>", where ``worse`` names the other sex as ``{better}``.
 KPI_CURATED: dict[str, dict[str, str]] = {
-    "U23401": {"unit": "dagar", "polarity": "lägre är bättre"},
-    "N20402": {"unit": "per 100 000 invånare", "polarity": "lägre är bättre"},
-    "U21455": {"unit": "index", "polarity": "högre är bättre"},
-    "U21504": {"unit": "procent", "polarity": "högre är bättre"},
-    "U01421": {"unit": "procent", "polarity": "lägre är bättre"},
+    "U23401": {"unit": "dagar", "polarity": "lägre är bättre",
+               "who": "", "worse": "väntat längre än {better} på plats i särskilt boende"},
+    "N20402": {"unit": "per 100 000 invånare", "polarity": "lägre är bättre",
+               "who": " 80 år och äldre", "worse": "oftare än {better} skadats i fall"},
+    "U21455": {"unit": "index", "polarity": "högre är bättre",
+               "who": " i hemtjänsten", "worse": "gett lägre betyg än {better} för inflytande och tillräckligt med tid"},
+    "U21504": {"unit": "procent", "polarity": "högre är bättre",
+               "who": " i hemtjänsten", "worse": "mer sällan än {better} upplevt ett bra bemötande"},
+    "U01421": {"unit": "procent", "polarity": "lägre är bättre",
+               "who": " i hemtjänsten", "worse": "oftare än {better} besvärats av ensamhet"},
 }
 
 _HEADER = ["kommunkod", "organisation", "indikator", "indikatornamn", "period", "kön", "värde", "enhet", "polaritet", "källa"]

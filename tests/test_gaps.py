@@ -93,3 +93,82 @@ def test_karlstad_against_what_the_skr_report_says(karlstad):
 def test_karlstad_waiting_time_turned_in_2022(karlstad):
     latest = persistence_until(karlstad, "2022").loc["U23401"]
     assert (latest["disadvantaged"], latest["persistence"]) == ("M", 1)  # 2022: women 61 days, men 69
+
+
+def test_karlstad_narrative_makes_the_supported_claims_and_not_claim_four(karlstad):
+    from jamlib.indicator_report import indicator_report
+
+    report = indicator_report(karlstad, "1780", until="2021", reference="liknande")
+    text = report.sentences.set_index("indicator_id")["text"]
+    assert "har kvinnor väntat längre än män på plats i särskilt boende de senaste 4 åren med värden (2018–2021)" in text["U23401"]
+    assert "de senaste 8 åren" in text["U01421"] and "besvärats av ensamhet" in text["U01421"]
+    # claim 4 (three years running) is not made: only the latest year is stated
+    assert "det senaste året med värden (2020)" in text["U21504"] and "år i rad" not in text["U21504"]
+    # no significance claimed for the waiting-time trend: 7 years and p well above 0.05
+    assert "inte statistiskt säkerställd" in text["U23401"]
+    assert report.reference.label == "Liknande kommuner äldreomsorg, Karlstad, 2024"
+    assert len(report.reference.codes) == 7 and "1780" not in report.reference.codes
+
+
+def test_gap_trend_by_hand_exact_kendall_and_theil_sen():
+    from jamlib.gaps import gap_trend
+
+    # gaps 10, 8, 6, 5, 1 over five years: every pair decreasing, tau = -1;
+    # exact two-sided p = 2 / 5! (only the observed order and its reverse are as extreme)
+    data = rows({str(2016 + i): {"K": 20.0 + g, "M": 20.0} for i, g in enumerate([10, 8, 6, 5, 1])})
+    trend = gap_trend(indicator_gaps(data)).iloc[0]
+    assert trend["kendall_tau"] == pytest.approx(-1.0)
+    assert trend["p_value"] == pytest.approx(2 / 120)
+    # Theil–Sen: median of the 10 pairwise slopes (-2, -2, -1.67, -2.25, -2, -1.5, -2.33, -1, -2.5, -4) = -2
+    assert trend["slope_per_year"] == pytest.approx(-2.0)
+    assert trend["direction"] == "krymper" and "statistiskt säkerställd (exakt test" in trend["text"]
+    four = gap_trend(indicator_gaps(rows({str(2018 + i): {"K": float(i), "M": 0.0} for i in range(1, 5)}))).iloc[0]
+    assert four["minimum_p"] == pytest.approx(2 / 24) and "kan inte avgöras" in four["text"]
+    two = gap_trend(indicator_gaps(rows({"2021": {"K": 3.0, "M": 1.0}, "2022": {"K": 2.0, "M": 1.0}}))).iloc[0]
+    assert "kan inte bedömas" in two["text"] and pd.isna(two["p_value"])
+
+
+def test_reference_comparison_against_riket_and_a_group_by_hand():
+    from jamlib.gaps import compare_with_reference
+
+    data = pd.concat([
+        rows({"2020": {"K": 80.0, "M": 60.0}}),
+        rows({"2020": {"K": 70.0, "M": 60.0}}).assign(org_code="0000", org_name="Riket"),
+        rows({"2020": {"K": 90.0, "M": 60.0}}).assign(org_code="0484", org_name="Eskilstuna"),
+    ])
+    gaps = indicator_gaps(data)
+    riket = compare_with_reference(gaps, "1780", ("0000",), "riket").iloc[0]
+    assert (riket["gap"], riket["reference_gap"], riket["larger"]) == (20.0, 10.0, "större")
+    group = compare_with_reference(gaps, "1780", ("0000", "0484"), "gruppen").iloc[0]
+    assert group["reference_gap"] == 20.0 and group["larger"] == "lika stort"  # mean of 10 and 30
+    assert group["members_with_smaller_gap"] == 1 and "1 av 2 jämförda kommuner" in group["text"]
+
+
+def test_smaller_gap_and_higher_floor_kfast_style():
+    from jamlib.gaps import gap_and_floor
+
+    # Kfast 2018 (from the report): trygghet K 74, M 77. A follow-up with K 78, M 79 meets both goals;
+    # K 73, M 74 shrinks the gap but lowers the floor.
+    met = gap_and_floor(indicator_gaps(rows({"2018": {"K": 74.0, "M": 77.0}, "2020": {"K": 78.0, "M": 79.0}},
+                                            polarity="högre är bättre")), "2018", "2020").iloc[0]
+    assert (met["gap_smaller"], met["floor_before"], met["floor_after"], met["floor_higher"], met["goal_met"]) == \
+        (True, 74.0, 78.0, True, True)
+    lower = gap_and_floor(indicator_gaps(rows({"2018": {"K": 74.0, "M": 77.0}, "2020": {"K": 73.0, "M": 74.0}},
+                                              polarity="högre är bättre")), "2018", "2020").iloc[0]
+    assert lower["gap_smaller"] and not lower["floor_higher"] and not lower["goal_met"]
+    waiting = gap_and_floor(indicator_gaps(rows({"2018": {"K": 80.0, "M": 60.0}, "2020": {"K": 70.0, "M": 62.0}})),
+                            "2018", "2020").iloc[0]
+    assert waiting["floor_before"] == 80.0 and waiting["floor_higher"]  # the worst wait fell from 80 to 70 days
+
+
+def test_reference_words_are_understood_and_bad_ones_refused():
+    from jamlib.errors import ParameterError
+    from jamlib.reference import resolve_reference
+
+    assert resolve_reference("riket", "1780").codes == ("0000",)
+    assert resolve_reference("G176581", "1780").label.startswith("Liknande kommuner äldreomsorg, Karlstad")
+    assert resolve_reference("484, 0780", "1780").codes == ("0484", "0780")  # lost leading zero repaired
+    with pytest.raises(ParameterError, match="förstås inte"):
+        resolve_reference("Karlstad-gruppen", "1780")
+    with pytest.raises(ParameterError, match="tom"):
+        resolve_reference(["1780"], "1780")

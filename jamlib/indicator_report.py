@@ -1,0 +1,161 @@
+"""The per-municipality indicator analysis: everything one report needs, in one call.
+
+:func:`indicator_report` takes validated indicator rows (the bundled Kolada
+snapshot, a fetched Kolada cache, or a municipality's own files), a
+municipality code, the indicators, the last period and a reference, and returns
+the gaps, their persistence and trend, the comparison with the reference and
+the Swedish sentences, all as new data frames. Notebooks and ``jam gaps`` only
+display what this returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from jamlib.errors import DataFileError, ParameterError
+from jamlib.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
+from jamlib.municipalities import municipality_name, normalise_code
+from jamlib.narrative import indicator_sentences
+from jamlib.reference import Reference, resolve_reference
+
+__all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder"]
+
+#: The five elderly-care indicators Karlstad followed (the SKR report), the default indicator set.
+KARLSTAD_INDICATORS: tuple[str, ...] = ("U23401", "N20402", "U21455", "U21504", "U01421")
+
+
+@dataclass(frozen=True)
+class IndicatorReport:
+    """Everything the per-municipality indicator report shows.
+
+    Attributes
+    ----------
+    org_code, org_name
+        The municipality.
+    reference
+        The resolved reference, or ``None``.
+    gaps
+        :func:`jamlib.gaps.indicator_gaps` for the municipality.
+    reference_gaps
+        The same for the reference's members (for charts).
+    persistence, trend, comparison
+        :func:`~jamlib.gaps.gap_persistence`, :func:`~jamlib.gaps.gap_trend`,
+        :func:`~jamlib.gaps.compare_with_reference` (empty without a reference).
+    sentences
+        ``indicator_id`` and ``text``: the Swedish summary per indicator.
+    missing_indicators
+        Requested indicators without any values for the municipality.
+    """
+
+    org_code: str
+    org_name: str
+    reference: Reference | None
+    gaps: pd.DataFrame
+    reference_gaps: pd.DataFrame
+    persistence: pd.DataFrame
+    trend: pd.DataFrame
+    comparison: pd.DataFrame
+    sentences: pd.DataFrame
+    missing_indicators: tuple[str, ...]
+
+
+def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
+    """Load every Kolada data file (``data_*.json``) in a folder as validated indicator rows.
+
+    The bundled snapshot and a cache written by ``jam kolada fetch`` have the
+    same shape and load through this one function. When two files hold the same
+    municipality, KPI, year and sex (a fetched file beside the snapshot), the
+    value from the most recently written file is used.
+
+    Parameters
+    ----------
+    folder
+        Folder such as ``data/raw/kolada``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of :data:`jamlib.schemas.INDICATORS` plus ``source_file``/``source_row``.
+
+    Raises
+    ------
+    DataFileError
+        When the folder does not exist or holds no data files.
+    """
+    from jamlib.validation import load
+
+    folder = Path(folder)
+    files = sorted(folder.glob("data_*.json"), key=lambda p: (p.stat().st_mtime, p.name)) if folder.is_dir() else []
+    if not files:
+        raise DataFileError(f"Mappen {folder} finns inte eller innehåller inga Kolada-filer (data_*.json).", str(folder))
+    frames = [load(path, "indicators").data for path in files]
+    data = pd.concat(frames, ignore_index=True)
+    key = ["org_code", "indicator_id", "period", "sex"]
+    return data.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+
+
+def indicator_report(
+    indicators: pd.DataFrame,
+    org_code: object,
+    indicator_ids: list[str] | tuple[str, ...] | None = KARLSTAD_INDICATORS,
+    until: str | None = None,
+    reference: str | list[str] | None = "riket",
+    groups: pd.DataFrame | None = None,
+) -> IndicatorReport:
+    """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
+
+    Parameters
+    ----------
+    indicators
+        Validated indicator rows covering the municipality and the reference.
+    org_code
+        The municipality's code; ``"1780"``, and also ``1780`` or ``"180"``
+        (repaired to ``"0180"``) — anything else raises :class:`ParameterError`.
+    indicator_ids
+        Indicators to analyse (default Karlstad's five); ``None`` for all present.
+    until
+        Last period included, e.g. ``"2021"``.
+    reference
+        ``"riket"``, ``"liknande"``, a Kolada group id, a list of codes, or ``None``.
+    groups
+        Kolada municipality groups (default the bundled copy).
+
+    Returns
+    -------
+    IndicatorReport
+
+    Raises
+    ------
+    ParameterError
+        When the code is not a municipality or region, or no requested indicator
+        has values for it.
+    """
+    check = normalise_code(org_code)
+    if check.code is None or check.problem in ("unknown", "malformed"):
+        raise ParameterError(f"Kommunkoden {org_code!r} kan inte användas. {check.message}".strip())
+    code = check.code
+    name = municipality_name(code) or code
+    resolved = resolve_reference(reference, code, groups) if reference else None
+    ids = list(indicator_ids) if indicator_ids is not None else None
+    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
+    if own.empty:
+        wanted = ", ".join(ids) if ids else "några indikatorer"
+        raise ParameterError(f"Det finns inga värden för {name} ({code}) för {wanted}"
+                             + (f" till och med {until}" if until else "") + ".")
+    present = set(own["indicator_id"])
+    missing = tuple(i for i in (ids or []) if i not in present)
+    if resolved is not None:
+        subset = indicators[indicators["org_code"].isin(resolved.codes)]
+        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until)
+        comparison = compare_with_reference(pd.concat([own, reference_gaps], ignore_index=True), code,
+                                            resolved.codes, resolved.label)
+    else:
+        reference_gaps = own.iloc[0:0]
+        comparison = compare_with_reference(own, code, (), "")
+    persistence = gap_persistence(own)
+    trend = gap_trend(own)
+    sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
+    return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing)

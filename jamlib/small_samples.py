@@ -1,0 +1,202 @@
+"""Exact tests and effect sizes for the tiny groups of this field (2–6 organisations).
+
+Normal approximations (t-tests, Mann–Whitney's z) are wrong for groups this
+small, and checklist totals are ordinal with many ties. The tests here enumerate
+*every* relabelling of the organisations (exact permutation tests through
+``scipy.stats.permutation_test`` with ``n_resamples=inf``), so they are valid for
+any n and any ties. With very few organisations even the most extreme data give
+a p-value above 0.05; :func:`minimum_p_value` says how low a p-value the test can
+possibly reach, and :func:`conclusion` turns that into words: "kan inte avgöras".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from jamlib.rounding import format_decimal
+
+__all__ = ["GroupTest", "compare_independent", "compare_paired", "cliffs_delta", "conclusion"]
+
+#: Significance level used in texts.
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class GroupTest:
+    """Result of an exact small-sample test.
+
+    Attributes
+    ----------
+    n
+        Number of organisations in each group (one entry for a paired test).
+    difference
+        The observed statistic: difference of means (first − second), or mean change.
+    p_value
+        Exact two-sided p-value; ``nan`` when there is nothing to test.
+    minimum_p
+        The smallest p-value the test could give with these group sizes.
+    effect_size
+        Cliff's delta (independent groups) or the share of organisations whose
+        change has the same sign as the mean change minus the share with the
+        opposite sign (paired); between −1 and 1.
+    method
+        Name of the test in Swedish.
+    text
+        One Swedish sentence saying what can be concluded.
+    """
+
+    n: tuple[int, ...]
+    difference: float
+    p_value: float
+    minimum_p: float
+    effect_size: float
+    method: str
+    text: str
+
+
+def cliffs_delta(first: np.ndarray, second: np.ndarray) -> float:
+    """Cliff's delta: P(first > second) − P(first < second) over all pairs.
+
+    Parameters
+    ----------
+    first, second
+        Values of the two groups.
+
+    Returns
+    -------
+    float
+        Between −1 (every value of ``first`` lower) and 1 (every value higher);
+        ``nan`` when a group is empty.
+    """
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if a.size == 0 or b.size == 0:
+        return float("nan")
+    diff = a[:, None] - b[None, :]
+    return float((np.sum(diff > 0) - np.sum(diff < 0)) / diff.size)
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _format_p(p: float) -> str:
+    if math.isnan(p):
+        return "–"
+    if p < 0.001:
+        return "< 0,001"
+    return format_decimal(p, 3)
+
+
+def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, units: str = "organisationer",
+               method: str = "exakt test") -> str:
+    """A Swedish sentence on what an exact test allows one to say.
+
+    Parameters
+    ----------
+    p_value
+        The test's p-value.
+    minimum_p
+        The smallest p-value attainable with these group sizes.
+    n
+        Group sizes.
+    what
+        What was compared, e.g. ``"skillnaden mellan mentorer och deltagare"``.
+    units
+        What ``n`` counts, e.g. ``"organisationer"`` or ``"år"``.
+    method
+        The test's name in the text, e.g. ``"exakt test"``.
+
+    Returns
+    -------
+    str
+    """
+    sizes = " och ".join(str(k) for k in n)
+    if any(k < 1 for k in n) or math.isnan(p_value):
+        return f"{_sentence_start(what)} kan inte testas: det finns för få {units} med värden."
+    if minimum_p > ALPHA:
+        return (f"{_sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {units} kan ett exakt test "
+                f"som lägst ge p = {_format_p(minimum_p)}, så inget resultat kan bli säkerställt på 5-procentsnivån.")
+    if p_value < ALPHA:
+        return f"{_sentence_start(what)} är statistiskt säkerställd ({method}, p = {_format_p(p_value)})."
+    return (f"{_sentence_start(what)} är inte statistiskt säkerställd ({method}, p = {_format_p(p_value)}); "
+            "den kan vara slumpmässig.")
+
+
+def compare_independent(first: np.ndarray, second: np.ndarray, what: str) -> GroupTest:
+    """Exact permutation test of the difference in means between two independent groups.
+
+    Parameters
+    ----------
+    first, second
+        One value per organisation (e.g. mentors' and participants' totals).
+    what
+        What is compared, for the sentence in ``text``.
+
+    Returns
+    -------
+    GroupTest
+        Difference of means ``first − second``, exact two-sided p-value over all
+        ``C(n1 + n2, n1)`` relabellings, Cliff's delta.
+    """
+    a = np.asarray(first, dtype=float)
+    b = np.asarray(second, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    n = (int(a.size), int(b.size))
+    if a.size == 0 or b.size == 0:
+        return GroupTest(n, float("nan"), float("nan"), float("nan"), float("nan"), "exakt permutationstest",
+                         conclusion(float("nan"), float("nan"), n, what))
+    difference = float(a.mean() - b.mean())
+    minimum_p = min(1.0, 2.0 / math.comb(a.size + b.size, a.size))
+    if np.all(np.concatenate([a, b]) == a[0]):
+        p_value = 1.0
+    else:
+        result = stats.permutation_test(
+            (a, b), lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
+            permutation_type="independent", n_resamples=np.inf, alternative="two-sided", vectorized=True,
+        )
+        p_value = float(min(1.0, result.pvalue))
+    return GroupTest(n, difference, p_value, minimum_p, cliffs_delta(a, b), "exakt permutationstest",
+                     conclusion(p_value, minimum_p, n, what))
+
+
+def compare_paired(changes: np.ndarray, what: str) -> GroupTest:
+    """Exact sign-flip test that the mean change within one group is zero.
+
+    Parameters
+    ----------
+    changes
+        One change per organisation (last occasion − first occasion).
+    what
+        What is tested, for the sentence in ``text``.
+
+    Returns
+    -------
+    GroupTest
+        Mean change, exact two-sided p-value over all ``2**n`` sign flips, and the
+        share of organisations moving in the mean's direction minus the share
+        moving against it.
+    """
+    d = np.asarray(changes, dtype=float)
+    d = d[~np.isnan(d)]
+    n = (int(d.size),)
+    if d.size == 0:
+        return GroupTest(n, float("nan"), float("nan"), float("nan"), float("nan"), "exakt teckentest",
+                         conclusion(float("nan"), float("nan"), n, what))
+    mean = float(d.mean())
+    minimum_p = min(1.0, 2.0 / 2 ** d.size)
+    if np.all(d == 0):
+        p_value = 1.0
+    else:
+        result = stats.permutation_test(
+            (d,), lambda x, axis: np.mean(x, axis=axis), permutation_type="samples",
+            n_resamples=np.inf, alternative="two-sided", vectorized=True,
+        )
+        p_value = float(min(1.0, result.pvalue))
+    direction = np.sign(mean) if mean != 0 else 0.0
+    effect = float((np.sum(np.sign(d) == direction) - np.sum(np.sign(d) == -direction)) / d.size) if direction else 0.0
+    return GroupTest(n, mean, p_value, minimum_p, effect, "exakt teckentest (permutation)",
+                     conclusion(p_value, minimum_p, n, what))

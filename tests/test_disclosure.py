@@ -1,0 +1,59 @@
+"""Disclosure control: nothing under the threshold is shown or recoverable as T − M."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jamlib.disclosure import shown_only, suppress_small_counts
+
+
+def counts(k: int, m: int, period: str = "2020") -> pd.DataFrame:
+    rows = [("K", k), ("M", m), ("T", k + m)]
+    return pd.DataFrame([{"org_code": "0484", "org_name": "Eskilstuna", "indicator_id": "X", "period": period,
+                          "sex": s, "value": float(v), "numerator": float(v), "denominator": float(v)} for s, v in rows])
+
+
+def test_small_k_is_hidden_and_m_too_so_t_cannot_be_split():
+    out = suppress_small_counts(counts(3, 40)).set_index("sex")
+    assert out.loc["K", "suppression"] == "primär" and out.loc["M", "suppression"] == "sekundär"
+    assert not out.loc["T", "suppressed"] and out.loc["T", "value"] == 43
+    assert out.loc["K", "display"] == "färre än 5" and pd.isna(out.loc["K", "numerator"])
+    chart = shown_only(suppress_small_counts(counts(3, 40)))
+    assert list(chart["sex"]) == ["T"] and "numerator" not in chart.columns
+
+
+def test_nothing_hidden_when_every_base_is_large_enough_and_input_untouched():
+    data = counts(5, 7)
+    out = suppress_small_counts(data)
+    assert not out["suppressed"].any() and list(out["display"]) == ["5,0", "7,0", "12,0"]
+    assert "suppressed" not in data.columns
+
+
+def test_threshold_is_configurable_and_zero_counts_are_hidden():
+    assert suppress_small_counts(counts(8, 12), threshold=10)["suppressed"].tolist() == [True, True, False]
+    zero = suppress_small_counts(counts(0, 2)).set_index("sex")
+    assert zero["suppressed"].all() and zero.loc["T", "display"] == "färre än 5"
+
+
+@settings(max_examples=300, deadline=None)
+@given(k=st.integers(0, 60), m=st.integers(0, 60), threshold=st.integers(1, 11))
+def test_no_value_under_the_threshold_can_be_recovered(k, m, threshold):
+    out = suppress_small_counts(counts(k, m), threshold=threshold)
+    shown = out[~out["suppressed"]].set_index("sex")["value"].to_dict()
+    # every shown value rests on at least `threshold` persons
+    assert all(v >= threshold for v in shown.values())
+    # whatever can be derived from the shown cells (T − M, T − K, K + M) is itself at least the threshold
+    derived = []
+    if {"T", "M"} <= shown.keys():
+        derived.append(shown["T"] - shown["M"])
+    if {"T", "K"} <= shown.keys():
+        derived.append(shown["T"] - shown["K"])
+    if {"K", "M"} <= shown.keys():
+        derived.append(shown["K"] + shown["M"])
+    assert all(v >= threshold for v in derived)
+    # and no hidden number lingers anywhere in the shown rows
+    hidden = out[out["suppressed"]]
+    assert hidden[["value", "numerator", "denominator"]].isna().all().all()
