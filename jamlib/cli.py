@@ -204,6 +204,55 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kolada_client(args: argparse.Namespace):
+    from jamlib.kolada_client import KoladaClient
+
+    return KoladaClient(base_url=args.base_url, cache_dir=args.cache,
+                        progress=(lambda line: print(f"  {line}", file=sys.stderr)))
+
+
+def _cmd_kolada_search(args: argparse.Namespace) -> int:
+    client = _kolada_client(args)
+    found = client.kpis(" ".join(args.words), gender_divided=True if args.kon else None,
+                        operating_area=args.area, refresh=args.refresh)
+    if args.format == "table":
+        print(f"{len(found)} nyckeltal matchar" + (" (könsuppdelade)" if args.kon else "") + ":")
+        found = found[["id", "title", "is_divided_by_gender", "operating_area"]].rename(columns={
+            "title": "titel", "is_divided_by_gender": "könsuppdelat", "operating_area": "verksamhetsområde"})
+    _print_frame(found, args.format)
+    return 0
+
+
+def _cmd_kolada_fetch(args: argparse.Namespace) -> int:
+    client = _kolada_client(args)
+    kpis = [k for value in args.kpi for k in value.split(",")]
+    codes = [c for value in args.municipality or [] for c in value.split(",")] or None
+    result = client.values(kpis, codes, years=args.years, from_date=args.from_date,
+                           include_deleted=args.include_deleted, refresh=args.refresh)
+    for warning in result.warnings:
+        print(f"Obs: {warning}", file=sys.stderr)
+    if args.format == "table":
+        source = "cachen" if result.from_cache else "Kolada"
+        print(f"{len(result.data)} värden från {source}, sparade i:")
+        for path in result.files:
+            print(f"  {path}")
+        print(f"Analysera med: jam gaps --org {codes[0] if codes else 'KOD'} --data {args.cache}")
+        return 0
+    _print_frame(result.data.drop(columns=["source_file", "source_row"], errors="ignore"), args.format)
+    return 0
+
+
+def _cmd_kolada_groups(args: argparse.Namespace) -> int:
+    client = _kolada_client(args)
+    groups = client.groups(args.municipality, refresh=args.refresh)
+    if args.format == "table":
+        for (group_id, title), members in groups.groupby(["group_id", "group_title"], sort=False):
+            print(f"{group_id}  {title}: " + ", ".join(f"{n} ({c})" for c, n in zip(members["member_code"], members["member_name"])))
+        return 0
+    _print_frame(groups, args.format)
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from jamlib.checklist import checklist_table, format_checklist_table
     from jamlib.published import check_published_table, read_published
@@ -306,6 +355,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="data/raw/kolada", help="mapp med Kolada-filer (standard: data/raw/kolada)")
     add_format(p)
     p.set_defaults(func=_cmd_gaps)
+
+    kolada = sub.add_parser("kolada", help="sök och hämta nyckeltal från Kolada (sparas i data/raw/kolada)")
+    ksub = kolada.add_subparsers(dest="kolada_command", metavar="KOMMANDO")
+    ksub.required = True
+
+    def add_kolada(p: argparse.ArgumentParser) -> None:
+        from jamlib.kolada_client import DEFAULT_BASE_URL
+
+        p.add_argument("--cache", default="data/raw/kolada", help="mapp för hämtade svar (standard: data/raw/kolada)")
+        p.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"Koladas API-adress (standard: {DEFAULT_BASE_URL})")
+        p.add_argument("--refresh", action="store_true", help="hämta på nytt även om svaret finns i cachen")
+        add_format(p)
+
+    p = ksub.add_parser("search", help="sök nyckeltal på ord i titel och beskrivning",
+                        epilog="Exempel: jam kolada search väntetid --kon")
+    p.add_argument("words", nargs="+", metavar="ORD", help="sökord")
+    p.add_argument("--kon", action="store_true", help="bara könsuppdelade nyckeltal")
+    p.add_argument("--area", help="bara detta verksamhetsområde, t.ex. Äldreomsorg")
+    add_kolada(p)
+    p.set_defaults(func=_cmd_kolada_search)
+    p = ksub.add_parser("fetch", help="hämta värden för nyckeltal, kommuner och år",
+                        epilog="Exempel: jam kolada fetch --kpi U23401,N20402 --municipality 1780 --years 2015-2022")
+    p.add_argument("--kpi", action="append", required=True, help="nyckeltal, kommaseparerade eller upprepade")
+    p.add_argument("--municipality", action="append", help="kommun-, region- eller grupp-id (standard: alla)")
+    p.add_argument("--years", help="år, t.ex. 2015-2022 eller 2018,2020 (standard: alla)")
+    p.add_argument("--from-date", help="bara värden ändrade sedan detta datum (ÅÅÅÅ-MM-DD)")
+    p.add_argument("--include-deleted", action="store_true", help="ta med värden som Kolada markerat som raderade")
+    add_kolada(p)
+    p.set_defaults(func=_cmd_kolada_fetch)
+    p = ksub.add_parser("groups", help="kommungrupper, t.ex. Liknande kommuner, med medlemmar",
+                        epilog="Exempel: jam kolada groups --municipality 1780")
+    p.add_argument("--municipality", help="bara grupper som denna kommun ingår i")
+    add_kolada(p)
+    p.set_defaults(func=_cmd_kolada_groups)
 
     p = sub.add_parser("demo", help="kör huvudjobbet på de medföljande data",
                        description="Läser in och granskar allt under data/raw, räknar fram Tabell 1 och 2 och kontrollerar "
