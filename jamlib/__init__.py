@@ -11,14 +11,37 @@ from jamlib.checklist import (
     checklist_table,
     compare_rounds,
     format_checklist_table,
+    format_rounds_table,
     organisation_means,
     organisation_trajectories,
     rank_improvements,
 )
 from jamlib.disclosure import DEFAULT_THRESHOLD, shown_only, suppress_small_counts
 from jamlib.errors import DataFileError, JamlibError, ParameterError, ValidationError
-from jamlib.gaps import compare_with_reference, gap_and_floor, gap_persistence, gap_trend, indicator_gaps
-from jamlib.indicator_report import KARLSTAD_INDICATORS, IndicatorReport, indicator_report, load_indicator_folder
+from jamlib.gaps import (
+    compare_with_reference,
+    format_gap_table,
+    gap_and_floor,
+    gap_persistence,
+    gap_trend,
+    indicator_gaps,
+)
+from jamlib.indicator_report import (
+    KARLSTAD_INDICATORS,
+    IndicatorReport,
+    indicator_report,
+    load_indicator_folder,
+    reference_series,
+)
+from jamlib.parameters import (
+    check_code_list,
+    check_municipality_code,
+    check_parameter_names,
+    check_roles,
+    check_years,
+    notebook_parameters,
+)
+from jamlib.results_chain import ResultsChainOverview, results_chain_overview
 from jamlib.municipalities import CodeCheck, municipalities, municipality_name, normalise_code
 from jamlib.narrative import indicator_sentences, persistence_sentence, role_sentences
 from jamlib.proportions import ExactTest, exact_test, newcombe_interval, proportion_gaps, wilson_interval
@@ -26,7 +49,7 @@ from jamlib.published import check_published_table, read_published, suggest_corr
 from jamlib.readers import RawTable, read_raw
 from jamlib.reference import Reference, municipality_groups, resolve_reference
 from jamlib.representation import classify_act, classify_acts, representation_shares
-from jamlib.role_comparison import compare_roles
+from jamlib.role_comparison import compare_roles, format_role_table
 from jamlib.rounding import format_decimal, printed_interval, round_half_up
 from jamlib.schemas import (
     CHECKLIST,
@@ -76,7 +99,19 @@ __all__ = [
     "rank_improvements",
     "organisation_trajectories",
     "compare_rounds",
+    "format_rounds_table",
     "compare_roles",
+    "format_role_table",
+    "format_gap_table",
+    "reference_series",
+    "check_municipality_code",
+    "check_code_list",
+    "check_years",
+    "check_roles",
+    "notebook_parameters",
+    "check_parameter_names",
+    "ResultsChainOverview",
+    "results_chain_overview",
     "GroupTest",
     "compare_independent",
     "compare_paired",

@@ -16,7 +16,7 @@ from jamlib.rounding import format_decimal, round_half_up
 from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
 
 __all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements",
-           "organisation_trajectories", "compare_rounds"]
+           "organisation_trajectories", "compare_rounds", "format_rounds_table"]
 
 
 def organisation_means(scores: pd.DataFrame) -> pd.DataFrame:
@@ -214,3 +214,22 @@ def compare_rounds(scores: pd.DataFrame, role: str) -> pd.DataFrame:
                 "organisations_first": counts[occasions[0]], "organisations_last": counts[occasions[-1]],
             })
     return pd.DataFrame(rows)
+
+
+def format_rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_rounds` as a Swedish display table (one decimal, decimal comma).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Omgång``, ``Moment``, first and last occasion's mean, ``+/-`` and the
+        number of organisations at the first and last occasion.
+    """
+    return pd.DataFrame({
+        "Omgång": rounds["round"].to_numpy(),
+        "Moment": [str(m) for m in rounds["moment"]],
+        "Första tillfället": [f"{OCCASION_DISPLAY[o]}: {format_decimal(v)}" for o, v in zip(rounds["first_occasion"], rounds["first"])],
+        "Sista tillfället": [f"{OCCASION_DISPLAY[o]}: {format_decimal(v)}" for o, v in zip(rounds["last_occasion"], rounds["last"])],
+        "+/-": [format_decimal(v) for v in rounds["change"]],
+        "Antal organisationer": [f"{a} → {b}" for a, b in zip(rounds["organisations_first"], rounds["organisations_last"])],
+    })

@@ -20,6 +20,9 @@ from jamlib.errors import JamlibError
 
 _MAX_ROWS_PER_RULE = 20
 
+#: The six municipalities of Modellkonceptet 2020–2022 in the bundled data (participants, then mentors).
+_MODELLKONCEPTET = ("1780", "1080", "2282", "0187", "0880", "2284")
+
 
 def _print_frame(frame: pd.DataFrame, fmt: str, out=None, *, cap_rules: bool = False) -> None:
     out = out or sys.stdout
@@ -253,6 +256,46 @@ def _cmd_kolada_groups(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_parameters(items: list[str] | None) -> dict[str, object]:
+    import ast
+
+    parameters: dict[str, object] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise JamlibError(f"Parametern {item!r} ska skrivas namn=värde, t.ex. till_och_med=2021.")
+        name, _, text = item.partition("=")
+        try:
+            value = ast.literal_eval(text) if text.strip().startswith(("[", "'", '"')) else text
+        except (ValueError, SyntaxError):
+            value = text
+        parameters[name.strip()] = value
+    return parameters
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from jamlib.batch import run_batch, select_organisations
+    from jamlib.parameters import notebook_parameters
+
+    notebook = Path(args.notebook)
+    if not notebook.exists():
+        raise JamlibError(f"Anteckningsboken {notebook} finns inte.")
+    organisations = select_organisations(args.org, args.group, args.lan, args.all)
+    parameters = _parse_parameters(args.param)
+    if "interaktiv" in notebook_parameters(notebook):
+        parameters.setdefault("interaktiv", False)
+    out = Path(args.out) if args.out else Path("outputs") / notebook.stem
+    print(f"Kör {notebook.name} för {len(organisations)} organisationer med {args.workers} processer till {out}/")
+    result = run_batch(notebook, organisations, out, workers=args.workers, parameters=parameters,
+                       parameter=args.code_parameter, title=args.title, timeout=args.timeout,
+                       progress=lambda line: print(line, flush=True))
+    failed = result.failed
+    print(f"Klart på {result.seconds:.1f} s: {len(result.entries) - len(failed)} klara, {len(failed)} med fel. "
+          f"Översikt: {result.index}")
+    for entry in failed:
+        print(f"  fel: {entry.code} {entry.name}: {entry.message} (logg: {out / entry.log})")
+    return 1 if failed else 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from jamlib.checklist import checklist_table, format_checklist_table
     from jamlib.published import check_published_table, read_published
@@ -273,8 +316,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"   {path.name}: " + ("inga avvikelser." if findings.empty else f"{len(findings)} avvikelser som avrundning inte förklarar:"))
         for message in findings["message"]:
             print(f"     - {message}")
-    print(f"\nKlart. Bearbetade data finns i {processed}/.")
-    return 0
+    print("\n4. Rapporter (anteckningsböckerna körs, exporteras till HTML och samlas i en översikt):")
+    from jamlib.batch import Job, run_jobs
+    from jamlib.html_report import safe_filename
+    from jamlib.municipalities import municipality_name
+
+    notebooks = Path(args.notebooks)
+    out = Path(args.out)
+    chain_file = str(raw / "results_chain" / "modellkonceptet_2020_2022_resultatkedja.csv")
+    checklist_file = str(raw / "checklist" / "modellkonceptet_2020_2022_konstruerad.csv")
+    jobs = [
+        Job(notebooks / "checklista_omgangar.ipynb", {"datafil": checklist_file}, "–", "Checklistan över omgångar",
+            "checklistan_omgangar"),
+        Job(notebooks / "mentorer_deltagare.ipynb", {"datafil": checklist_file, "omgang": "2020–2022"}, "–",
+            "Mentorer och deltagare 2020–2022", "mentorer_och_deltagare"),
+    ]
+    for code in _MODELLKONCEPTET:
+        name = municipality_name(code) or code
+        jobs.append(Job(notebooks / "indikatorrapport.ipynb",
+                        {"kommunkod": code, "interaktiv": False, "datamapp": str(raw / "kolada")},
+                        code, f"{name}: indikatorer", safe_filename(code, name, "indikatorer", suffix="")))
+        jobs.append(Job(notebooks / "resultatkedja.ipynb", {"kommunkod": code, "datafil": chain_file},
+                        code, f"{name}: resultatkedjan", safe_filename(code, name, "resultatkedja", suffix="")))
+    result = run_jobs(jobs, out, workers=args.workers, title="Modellkonceptet 2020–2022: rapporter",
+                      progress=lambda line: print("   ", line, flush=True))
+    print(f"   {len(result.entries) - len(result.failed)} av {len(result.entries)} rapporter klara på "
+          f"{result.seconds:.1f} s. Öppna {result.index} i en webbläsare.")
+    print(f"\nKlart. Bearbetade data finns i {processed}/, rapporterna i {out}/.")
+    return 1 if result.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -395,7 +464,29 @@ def build_parser() -> argparse.ArgumentParser:
                                    "de publicerade tabellerna.")
     p.add_argument("--raw", default="data/raw", help="mapp med rådata")
     p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data")
+    p.add_argument("--notebooks", default="notebooks", help="mapp med anteckningsböckerna")
+    p.add_argument("--out", default="outputs/demo", help="mapp för rapporterna (standard: outputs/demo)")
+    p.add_argument("--workers", type=int, default=2, help="antal rapporter som körs samtidigt")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("batch", help="kör en anteckningsbok per kommun och samla HTML-rapporterna",
+                       description="Kör anteckningsboken en gång per organisation, parallellt och var för sig isolerat, "
+                                   "exporterar varje körning till HTML utan kod och skriver en översikt index.html. "
+                                   "En kommun som misslyckas stoppar inte de andra; kod 1 om någon misslyckades.",
+                       epilog="Exempel: jam batch notebooks/indikatorrapport.ipynb --lan 17 --workers 2 -p till_och_med=2021")
+    p.add_argument("notebook", metavar="ANTECKNINGSBOK")
+    p.add_argument("--org", action="append", help="kommunkoder, kommaseparerade eller upprepade")
+    p.add_argument("--group", help="Kolada-grupp (id eller titel), t.ex. G176581")
+    p.add_argument("--lan", help="län: de två första siffrorna i kommunkoden, t.ex. 17 för Värmland")
+    p.add_argument("--all", action="store_true", help="alla 290 kommuner")
+    p.add_argument("--workers", type=int, default=2, help="antal rapporter som körs samtidigt (standard 2)")
+    p.add_argument("--out", help="mapp för rapporterna (standard: outputs/<anteckningsbok>)")
+    p.add_argument("-p", "--param", action="append", metavar="NAMN=VÄRDE",
+                   help="parameter till alla körningar; bara namn som finns i anteckningsbokens parameters-cell")
+    p.add_argument("--code-parameter", default="kommunkod", help="parametern som får kommunkoden (standard kommunkod)")
+    p.add_argument("--title", help="rubrik på översikten")
+    p.add_argument("--timeout", type=float, default=600.0, help="sekunder innan en rapport avbryts (standard 600)")
+    p.set_defaults(func=_cmd_batch)
     return parser
 
 

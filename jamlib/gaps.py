@@ -27,7 +27,8 @@ import pandas as pd
 
 from jamlib.rounding import format_decimal
 
-__all__ = ["indicator_gaps", "gap_persistence", "gap_trend", "compare_with_reference", "gap_and_floor"]
+__all__ = ["indicator_gaps", "gap_persistence", "gap_trend", "compare_with_reference", "gap_and_floor",
+           "format_gap_table"]
 
 #: How the difference between two values of a unit is named ("procent" differ by "procentenheter").
 _DIFFERENCE_UNITS = {"procent": "procentenheter", "index": "indexenheter"}
@@ -380,3 +381,30 @@ def gap_and_floor(gaps: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["org_code", "org_name", "indicator_id", "indicator_title", "before", "after",
                                        "gap_before", "gap_after", "gap_smaller", "floor_before", "floor_after",
                                        "floor_higher", "goal_met", "text"])
+
+
+def format_gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The gaps of one indicator as a Swedish display table (decimal comma, words for sexes).
+
+    Parameters
+    ----------
+    gaps
+        :func:`indicator_gaps` rows (one organisation and indicator).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns ``År``, ``Kvinnor``, ``Män``, ``Totalt``, ``Skillnad K−M``,
+        ``Relativ skillnad`` and ``Missgynnat kön``.
+    """
+    words = {"K": "kvinnor", "M": "män", "ingen": "ingen skillnad"}
+    return pd.DataFrame({
+        "År": gaps["period"].astype(str).to_numpy(),
+        "Kvinnor": [format_decimal(v) for v in gaps["value_K"]],
+        "Män": [format_decimal(v) for v in gaps["value_M"]],
+        "Totalt": [format_decimal(v) for v in gaps["value_T"]],
+        "Skillnad K−M": [format_decimal(v, sign=True) for v in gaps["gap"]],
+        "Relativ skillnad": ["" if pd.isna(v) else format_decimal(v * 100, sign=True) + " %" for v in gaps["relative_gap"]],
+        "Missgynnat kön": [words.get(v, "kan inte sägas") if isinstance(v, str) else "kan inte sägas"
+                           for v in gaps["disadvantaged"]],
+    })

@@ -21,7 +21,7 @@ from jamlib.municipalities import municipality_name, normalise_code
 from jamlib.narrative import indicator_sentences
 from jamlib.reference import Reference, resolve_reference
 
-__all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder"]
+__all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series"]
 
 #: The five elderly-care indicators Karlstad followed (the SKR report), the default indicator set.
 KARLSTAD_INDICATORS: tuple[str, ...] = ("U23401", "N20402", "U21455", "U21504", "U01421")
@@ -62,6 +62,13 @@ class IndicatorReport:
     missing_indicators: tuple[str, ...]
 
 
+def _folder_key(folder: Path) -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("data_*.json")))
+
+
+_FOLDER_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
 def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     """Load every Kolada data file (``data_*.json``) in a folder as validated indicator rows.
 
@@ -88,13 +95,18 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     from jamlib.validation import load
 
     folder = Path(folder)
+    key = (str(folder.resolve()), _folder_key(folder)) if folder.is_dir() else None
+    if key in _FOLDER_CACHE:  # the same files as before: a copy of the validated rows
+        return _FOLDER_CACHE[key].copy()
     files = sorted(folder.glob("data_*.json"), key=lambda p: (p.stat().st_mtime, p.name)) if folder.is_dir() else []
     if not files:
         raise DataFileError(f"Mappen {folder} finns inte eller innehåller inga Kolada-filer (data_*.json).", str(folder))
     frames = [load(path, "indicators").data for path in files]
     data = pd.concat(frames, ignore_index=True)
-    key = ["org_code", "indicator_id", "period", "sex"]
-    return data.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+    unique = data.drop_duplicates(subset=["org_code", "indicator_id", "period", "sex"], keep="last").reset_index(drop=True)
+    _FOLDER_CACHE.clear()
+    _FOLDER_CACHE[key] = unique
+    return unique.copy()
 
 
 def indicator_report(
@@ -159,3 +171,20 @@ def indicator_report(
     trend = gap_trend(own)
     sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing)
+
+
+def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:
+    """The reference's values per period and sex for a chart: Riket's own, or the members' mean.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``sex`` (K/M), ``value``, ``members`` (how many members have a value).
+    """
+    data = report.reference_gaps[report.reference_gaps["indicator_id"] == indicator_id]
+    if data.empty:
+        return pd.DataFrame(columns=["period", "sex", "value", "members"])
+    grouped = data.groupby("period").agg(K=("value_K", "mean"), M=("value_M", "mean"),
+                                         members=("value_K", "count")).reset_index()
+    long = grouped.melt(id_vars=["period", "members"], value_vars=["K", "M"], var_name="sex", value_name="value")
+    return long[["period", "sex", "value", "members"]]

@@ -18,7 +18,7 @@ from jamlib.errors import JamlibError
 from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
 from jamlib.small_samples import compare_independent, compare_paired
 
-__all__ = ["compare_roles"]
+__all__ = ["compare_roles", "format_role_table"]
 
 _COLUMNS = ["comparison", "occasion", "mean_mentor", "mean_participant", "difference", "n_mentor", "n_participant",
             "p_value", "minimum_p", "effect_size", "method", "text"]
@@ -94,3 +94,29 @@ def compare_roles(scores: pd.DataFrame, round: str) -> pd.DataFrame:
                      "p_value": paired.p_value, "minimum_p": paired.minimum_p, "effect_size": paired.effect_size,
                      "method": paired.method, "text": paired.text})
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def format_role_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_roles` as a Swedish display table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns: what is compared, mentors, participants, difference,
+        organisations, p, lowest possible p, Cliff's delta and the conclusion.
+    """
+    from jamlib.rounding import format_decimal
+
+    what = {"nivå": "Nivå", "förändring": "Förändring, mentorer mot deltagare",
+            "förändring mentor": "Mentorernas förändring", "förändring deltagare": "Deltagarnas förändring"}
+    return pd.DataFrame({
+        "Jämförelse": [f"{what.get(c, c)} ({OCCASION_DISPLAY.get(o, o)})" for c, o in zip(comparison["comparison"], comparison["occasion"])],
+        "Mentorer": [format_decimal(v) for v in comparison["mean_mentor"]],
+        "Deltagare": [format_decimal(v) for v in comparison["mean_participant"]],
+        "Skillnad": [format_decimal(v, sign=True) for v in comparison["difference"]],
+        "Organisationer": [f"{m} + {d}" for m, d in zip(comparison["n_mentor"], comparison["n_participant"])],
+        "p": [format_decimal(v, 3) for v in comparison["p_value"]],
+        "Lägsta möjliga p": [format_decimal(v, 3) for v in comparison["minimum_p"]],
+        "Cliffs delta": [format_decimal(v, 2) for v in comparison["effect_size"]],
+        "Slutsats": comparison["text"].to_numpy(),
+    })

@@ -1,0 +1,217 @@
+"""Charts and tables for reports: Altair, Swedish labels and numbers, one colour per sex.
+
+Colours are from the Okabe–Ito palette, which readers with the common forms of
+colour blindness can tell apart: women orange, men blue, total grey — the same
+in every report. Numbers use a decimal comma and a thin space between
+thousands (Vega's ``locale``).
+
+:func:`show_chart` displays a chart as an HTML placeholder holding the chart's
+specification (text from data escaped so that it cannot end the script
+element). :func:`jamlib.html_report.export_html` adds the Vega libraries to the
+exported page once, so every chart on a page renders with the network off.
+Chart data never contain suppressed cells: callers pass data through
+:func:`jamlib.disclosure.shown_only` first, and :func:`gap_chart` refuses data
+that still carry suppressed rows.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import altair as alt
+import pandas as pd
+
+__all__ = ["SEX_COLOURS", "SEX_LABELS", "gap_chart", "trajectory_chart", "role_chart", "show_chart", "table_html",
+           "chart_html"]
+
+#: One colour per sex in every report (Okabe–Ito: orange, blue, grey).
+SEX_COLOURS: dict[str, str] = {"K": "#E69F00", "M": "#0072B2", "T": "#7F7F7F"}
+SEX_LABELS: dict[str, str] = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
+
+_LOCALE = {
+    "number": {"decimal": ",", "thousands": "\u2009", "grouping": [3], "currency": ["", "\u00a0kr"]},
+    "time": {
+        "dateTime": "%A %e %B %Y %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+        "periods": ["fm", "em"],
+        "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+        "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+        "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                   "oktober", "november", "december"],
+        "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    },
+}
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(locale=_LOCALE, font="Segoe UI, Helvetica, Arial, sans-serif").configure_axis(
+        labelFontSize=12, titleFontSize=12).configure_legend(labelFontSize=12, titleFontSize=12)
+
+
+def _sex_scale(sexes: list[str]) -> alt.Scale:
+    labels = [SEX_LABELS[s] for s in sexes]
+    return alt.Scale(domain=labels, range=[SEX_COLOURS[s] for s in sexes])
+
+
+def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference: pd.DataFrame | None = None,
+              reference_label: str | None = None) -> alt.TopLevelMixin:
+    """Women's and men's values over the periods for one indicator (and optionally the reference's).
+
+    Parameters
+    ----------
+    gaps
+        :func:`jamlib.gaps.indicator_gaps` rows of one organisation and indicator.
+    title
+        Chart title (Swedish).
+    unit
+        Axis title, e.g. ``"dagar"``.
+    reference, reference_label
+        The reference's mean values per period and sex (``period``, ``sex``,
+        ``value``) drawn dashed.
+
+    Returns
+    -------
+    altair.Chart
+    """
+    if "suppressed" in gaps.columns and gaps["suppressed"].astype(bool).any():
+        raise ValueError("chart data must not contain suppressed cells; use shown_only first")
+    long = gaps.melt(id_vars=["period"], value_vars=["value_K", "value_M"], var_name="sex", value_name="value")
+    long = long.dropna(subset=["value"])
+    long["Kön"] = long["sex"].map({"value_K": "Kvinnor", "value_M": "Män"})
+    long["År"] = long["period"].astype(str)
+    long["Serie"] = long["Kön"]
+    y_title = unit or "värde"
+    base = alt.Chart(long).encode(
+        x=alt.X("År:O", title="År", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("Kön:N", scale=_sex_scale(["K", "M"]), legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"), alt.Tooltip("value:Q", title=y_title, format=",.1f")],
+    )
+    layers = [base.mark_line(point=True, strokeWidth=2.5)]
+    if reference is not None and not reference.empty:
+        ref = reference.dropna(subset=["value"]).copy()
+        ref["Kön"] = ref["sex"].map(SEX_LABELS)
+        ref["År"] = ref["period"].astype(str)
+        layers.append(alt.Chart(ref).mark_line(strokeDash=[5, 4], strokeWidth=1.5, opacity=0.8).encode(
+            x="År:O", y="value:Q", color=alt.Color("Kön:N", scale=_sex_scale(["K", "M"]), legend=None),
+            tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
+                     alt.Tooltip("value:Q", title=f"{reference_label or 'jämförelse'}", format=",.1f")]))
+    subtitle = f"Streckat: {reference_label}" if reference is not None and not reference.empty and reference_label else ""
+    return _configure(alt.layer(*layers).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), width=520, height=240))
+
+
+def trajectory_chart(trajectories: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+    """Each organisation's checklist total per occasion (10–40), one line per organisation.
+
+    Parameters
+    ----------
+    trajectories
+        :func:`jamlib.checklist.organisation_trajectories`.
+    title
+        Chart title.
+    """
+    from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
+
+    data = trajectories.dropna(subset=["total"]).copy()
+    data["Tillfälle"] = data["occasion"].map(OCCASION_DISPLAY)
+    data["Organisation"] = data["org_name"]
+    data["Roll"] = data["role"]
+    order = [OCCASION_DISPLAY[o] for o in OCCASIONS]
+    chart = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("Tillfälle:O", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("total:Q", title="Summa av tio moment (10–40)", scale=alt.Scale(domain=[10, 40])),
+        color=alt.Color("Organisation:N", legend=alt.Legend(orient="right")),
+        strokeDash=alt.StrokeDash("Roll:N", legend=alt.Legend(title="Roll")),
+        tooltip=["Organisation:N", "Roll:N", "Tillfälle:O", alt.Tooltip("total:Q", format=",.1f", title="Summa")],
+    )
+    return _configure(chart.properties(title=alt.TitleParams(title, anchor="start"), width=460, height=260))
+
+
+def role_chart(comparison: pd.DataFrame, title: str) -> alt.TopLevelMixin:
+    """Mentors' and participants' mean totals per occasion.
+
+    Parameters
+    ----------
+    comparison
+        :func:`jamlib.role_comparison.compare_roles`.
+    title
+        Chart title.
+    """
+    from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
+
+    levels = comparison[comparison["comparison"] == "nivå"]
+    data = levels.melt(id_vars=["occasion"], value_vars=["mean_mentor", "mean_participant"], var_name="roll",
+                       value_name="medel")
+    data["Roll"] = data["roll"].map({"mean_mentor": "Mentorer", "mean_participant": "Deltagare"})
+    data["Tillfälle"] = data["occasion"].map(OCCASION_DISPLAY)
+    order = [OCCASION_DISPLAY[o] for o in OCCASIONS]
+    chart = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("Tillfälle:O", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("medel:Q", title="Medelvärde, summa av tio moment", scale=alt.Scale(domain=[10, 40])),
+        color=alt.Color("Roll:N", scale=alt.Scale(domain=["Mentorer", "Deltagare"], range=["#009E73", "#CC79A7"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=["Roll:N", "Tillfälle:O", alt.Tooltip("medel:Q", format=",.1f")],
+    )
+    return _configure(chart.properties(title=alt.TitleParams(title, anchor="start"), width=460, height=240))
+
+
+def chart_html(chart: alt.TopLevelMixin) -> str:
+    """The HTML placeholder of a chart: its Vega-Lite spec in a JSON script element.
+
+    ``<`` in the JSON is written as ``\\u003c`` so that no text from data can
+    close the script element.
+    """
+    spec = json.dumps(chart.to_dict(), ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+    description = html.escape(_title_text(chart))
+    return (f'<figure class="jam-chart" role="img" aria-label="{description}">'
+            f'<script type="application/json" class="jam-chart-spec">{spec}</script>'
+            f'<noscript>Diagrammet kräver JavaScript: {description}</noscript></figure>')
+
+
+def _title_text(chart: alt.TopLevelMixin) -> str:
+    title = chart.to_dict().get("title", "")
+    if isinstance(title, dict):
+        return str(title.get("text", ""))
+    return str(title)
+
+
+class _Displayable:
+    def __init__(self, bundle: dict[str, str]):
+        self._bundle = bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self._bundle
+
+
+def show_chart(chart: alt.TopLevelMixin) -> None:
+    """Display a chart in a notebook so that it survives export to offline HTML."""
+    from IPython.display import display
+
+    display(_Displayable({"text/html": chart_html(chart), "text/plain": f"Diagram: {_title_text(chart)}"}))
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """An escaped HTML table with Swedish number formatting already applied by the caller.
+
+    Every cell and header is escaped; nothing from data can become markup.
+    """
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = "".join(
+            f'<td class="{"num" if isinstance(v, (int, float)) or _looks_numeric(v) else "txt"}">'
+            f'{html.escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))}</td>'
+            for v in row)
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="jam-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _looks_numeric(value: object) -> bool:
+    text = str(value).replace("\u2212", "-").replace("\u202f", "").replace("\u2009", "").replace(",", ".")
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,69 @@
+"""Showing text and tables in notebooks so that exported reports are safe and Swedish.
+
+Everything that may come from data (organisation names, titles, free text) is
+escaped before it becomes HTML, so an organisation called
+``<script>alert(1)</script>`` is shown as text. Numbers are formatted the
+Swedish way by the caller (:func:`jamlib.rounding.format_decimal`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from jamlib.charts import table_html
+
+__all__ = ["show_heading", "show_paragraphs", "show_table", "find_folder"]
+
+
+class _Html:
+    def __init__(self, markup: str, text: str):
+        self._markup, self._text = markup, text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self._markup, "text/plain": self._text}
+
+
+def _display(markup: str, text: str) -> None:
+    from IPython.display import display
+
+    display(_Html(markup, text))
+
+
+def show_heading(text: str, level: int = 1) -> None:
+    """Show a heading (escaped)."""
+    level = min(max(int(level), 1), 4)
+    _display(f"<h{level}>{html.escape(str(text))}</h{level}>", str(text))
+
+
+def show_paragraphs(sentences: list[str] | pd.Series, bullets: bool = False) -> None:
+    """Show sentences as paragraphs or a bulleted list (escaped)."""
+    items = [html.escape(str(s)) for s in sentences]
+    if bullets:
+        markup = "<ul>" + "".join(f"<li>{s}</li>" for s in items) + "</ul>"
+    else:
+        markup = "".join(f"<p>{s}</p>" for s in items)
+    _display(markup, "\n".join(str(s) for s in sentences))
+
+
+def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
+    """Show a table (every cell and header escaped)."""
+    _display(table_html(frame, caption), frame.to_string(index=False))
+
+
+def find_folder(path: str) -> str:
+    """Find a data path given relative to the repository, from a notebook's folder too.
+
+    JupyterLab runs a notebook in ``notebooks/``; papermill and ``jam batch`` run
+    it from the repository root. The first of ``path``, ``../path`` and
+    ``../../path`` that exists is returned; otherwise ``path`` unchanged (so the
+    error that follows names what the user wrote).
+    """
+    from pathlib import Path
+
+    for prefix in ("", "../", "../../"):
+        candidate = Path(prefix + path)
+        if candidate.exists():
+            return str(candidate)
+    return path

@@ -1,0 +1,120 @@
+"""A papermill engine that runs a notebook's cells in the current Python process.
+
+papermill normally starts a Jupyter kernel per notebook, which costs seconds of
+start-up and imports per report. :class:`InProcessEngine` executes the cells
+with an IPython shell inside the calling process instead, capturing rich
+display output, streams and errors into the notebook exactly as a kernel
+would. It is registered under the name ``jamlib`` (also as a
+``papermill.engine`` entry point: ``papermill --engine jamlib ...``).
+
+Isolation is the caller's job: :mod:`jamlib.batch` forks a fresh child of a
+pre-warmed process for every report, so nothing one report defines can reach
+the next.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
+
+import nbformat
+from papermill.engines import Engine, papermill_engines
+
+__all__ = ["InProcessEngine"]
+
+
+def _fresh_shell():
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+
+    class Publisher(DisplayPublisher):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.outputs: list = []
+
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+            self.outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata or {}))
+
+        def clear_output(self, wait=False):
+            self.outputs.clear()
+
+    class Hook(DisplayHook):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.outputs: list = []
+
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            self.outputs.append(nbformat.v4.new_output("execute_result", data=format_dict, metadata=md_dict or {},
+                                                       execution_count=self.prompt_count))
+
+        def finish_displayhook(self):
+            pass
+
+    InteractiveShell.clear_instance()
+    shell = InteractiveShell.instance(colors="nocolor")
+    shell.display_formatter.active_types = shell.display_formatter.format_types
+    shell.display_pub = Publisher(shell=shell, parent=shell)
+    hook = Hook(shell=shell, cache_size=0, parent=shell)
+    shell.displayhook = hook
+    shell.display_trap.hook = hook
+    shell.showtraceback = lambda *args, **kwargs: None
+    return shell
+
+
+def _run_cell(shell, source: str) -> tuple[list, BaseException | None]:
+    shell.display_pub.outputs = []
+    shell.displayhook.outputs = []
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        result = shell.run_cell(source, store_history=True, silent=False)
+    outputs = []
+    if out.getvalue():
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=out.getvalue()))
+    if err.getvalue():
+        outputs.append(nbformat.v4.new_output("stream", name="stderr", text=err.getvalue()))
+    outputs.extend(shell.display_pub.outputs)
+    outputs.extend(shell.displayhook.outputs)
+    error = result.error_before_exec or result.error_in_exec
+    if error is not None:
+        outputs.append(nbformat.v4.new_output(
+            "error", ename=type(error).__name__, evalue=str(error),
+            traceback=traceback.format_exception(type(error), error, error.__traceback__)))
+    return outputs, error
+
+
+class InProcessEngine(Engine):
+    """papermill engine: execute cells in this process with an IPython shell (no kernel start-up)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        shell = _fresh_shell()
+        saved_argv = sys.argv
+        sys.argv = ["jamlib-engine"]
+        try:
+            count = 0
+            for index, cell in enumerate(nb_man.nb.cells):
+                nb_man.cell_start(cell, index)
+                try:
+                    if cell.cell_type != "code" or not cell.source.strip():
+                        continue
+                    count += 1
+                    outputs, error = _run_cell(shell, cell.source)
+                    cell.outputs = outputs
+                    cell.execution_count = count
+                    if error is not None:
+                        nb_man.cell_exception(cell, cell_index=index, exception=error)
+                        break
+                finally:
+                    nb_man.cell_complete(cell, cell_index=index)
+        finally:
+            sys.argv = saved_argv
+        return nb_man.nb
+
+
+papermill_engines.register("jamlib", InProcessEngine)

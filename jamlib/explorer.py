@@ -1,0 +1,95 @@
+"""The interactive indicator explorer for JupyterLab (ipywidgets).
+
+Pick a municipality, an indicator and a reference; the chart and the table
+update in place. Only :func:`jamlib.gaps.indicator_gaps` runs per change, on
+rows filtered once per indicator, so an update stays well under 200 ms on the
+bundled data (``bench/bench_explorer.py`` measures it). In exported HTML the
+widget is removed (:func:`jamlib.html_report.export_html`) and the static
+charts and tables above it remain.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jamlib.gaps import indicator_gaps
+from jamlib.municipalities import municipality_name
+from jamlib.reference import resolve_reference
+from jamlib.rounding import format_decimal
+
+__all__ = ["ExplorerState", "explorer_view", "indicator_explorer"]
+
+
+class ExplorerState:
+    """Data prepared once for fast updates: rows split by indicator."""
+
+    def __init__(self, indicators: pd.DataFrame):
+        self.by_indicator = {k: v for k, v in indicators.groupby("indicator_id", sort=True)}
+        self.titles = {k: (v["indicator_title"].dropna().iloc[0] if v["indicator_title"].notna().any() else k)
+                       for k, v in self.by_indicator.items()}
+        codes = sorted(set(indicators["org_code"].dropna()))
+        self.municipalities = [(f"{municipality_name(c) or c} ({c})", c) for c in codes if c != "0000"]
+
+
+def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, reference: str) -> tuple:
+    """Chart and table for one choice (what the widget shows on every change).
+
+    Returns
+    -------
+    tuple
+        ``(altair chart, formatted table)``.
+    """
+    from jamlib.charts import gap_chart
+
+    rows = state.by_indicator[indicator_id]
+    own = indicator_gaps(rows[rows["org_code"] == org_code])
+    ref = resolve_reference(reference, org_code)
+    members = indicator_gaps(rows[rows["org_code"].isin(ref.codes)])
+    means = members.groupby("period").agg(K=("value_K", "mean"), M=("value_M", "mean")).reset_index()
+    long = means.melt(id_vars="period", value_vars=["K", "M"], var_name="sex", value_name="value")
+    chart = gap_chart(own, f"{municipality_name(org_code) or org_code}: {state.titles[indicator_id]}",
+                      unit=own["unit"].dropna().iloc[0] if own["unit"].notna().any() else None,
+                      reference=long, reference_label=ref.label)
+    table = pd.DataFrame({"År": own["period"], "Kvinnor": [format_decimal(v) for v in own["value_K"]],
+                          "Män": [format_decimal(v) for v in own["value_M"]],
+                          "Skillnad K−M": [format_decimal(v) for v in own["gap"]],
+                          "Missgynnat kön": own["disadvantaged"].map({"K": "kvinnor", "M": "män", "ingen": "ingen"})})
+    return chart, table
+
+
+def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[str] | None = None,
+                       reference: str = "riket"):
+    """An ipywidgets explorer: municipality, indicator and reference drop-downs, chart and table below.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from jamlib.display import show_table
+
+    state = ExplorerState(indicators if indicator_ids is None else indicators[indicators["indicator_id"].isin(indicator_ids)])
+    municipality = widgets.Dropdown(options=state.municipalities, value=org_code, description="Kommun")
+    indicator = widgets.Dropdown(options=[(f"{k}: {v[:60]}", k) for k, v in state.titles.items()], description="Indikator")
+    reference_box = widgets.Dropdown(options=[("Riket", "riket"), ("Liknande kommuner", "liknande")],
+                                     value=reference if reference in ("riket", "liknande") else "riket",
+                                     description="Jämför med")
+    output = widgets.Output()
+
+    def update(*_):
+        with output:
+            output.clear_output(wait=True)
+            try:
+                chart, table = explorer_view(state, municipality.value, indicator.value, reference_box.value)
+            except Exception as error:  # shown to the analyst, never raised into the widget machinery
+                print(f"Kan inte visa: {error}")
+                return
+            display(chart)
+            show_table(table)
+
+    for control in (municipality, indicator, reference_box):
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([widgets.HBox([municipality, indicator, reference_box]), output])

@@ -1,0 +1,194 @@
+"""Offline HTML: executed notebooks to self-contained reports, and the batch index.
+
+A report must open on a locked-down intranet PC without internet. nbconvert's
+``lab`` template loads require.js, MathJax and mermaid from cdnjs, so reports
+are built from the ``basic`` template (body only, code hidden) inside jamlib's
+own page with its own CSS; the Vega libraries (from ``vl-convert-python``'s
+offline bundle) are written into each page once, and one script renders every
+chart placeholder written by :func:`jamlib.charts.show_chart`. No element of a
+report refers to another host; :func:`external_references` checks that.
+
+Widget outputs (the JupyterLab explorer) are removed before export, so the
+HTML shows the static charts and tables, never a broken widget placeholder.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from jamlib.errors import JamlibError
+from jamlib.store import atomic_write
+
+__all__ = ["export_html", "write_index", "safe_filename", "external_references", "IndexEntry", "vega_bundle"]
+
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+_CSS = """
+body{font-family:"Segoe UI",Helvetica,Arial,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
+h1{font-size:1.7rem;border-bottom:3px solid #E69F00;padding-bottom:.3rem}h2{font-size:1.3rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}th,td{border:1px solid #ccc;padding:.25rem .55rem;vertical-align:top}
+th{background:#f3f3f3;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
+caption{text-align:left;font-weight:600;padding:.3rem 0}.anchor-link{display:none}
+pre{white-space:pre-wrap;background:#fafafa;padding:.5rem;border-left:3px solid #ddd}
+figure.jam-chart{margin:1rem 0}.jam-chart-error{color:#b00020;font-weight:600}
+.status-ok{color:#1b7f3b}.status-fel{color:#b00020;font-weight:600}footer{margin-top:3rem;font-size:.8rem;color:#555}
+.output_stderr{display:none}
+"""
+
+_RENDER_SCRIPT = """
+document.querySelectorAll('figure.jam-chart').forEach(function (fig) {
+  var holder = document.createElement('div');
+  fig.appendChild(holder);
+  try {
+    var spec = JSON.parse(fig.querySelector('script.jam-chart-spec').textContent);
+    vegaEmbed(holder, spec, {actions: false, renderer: 'svg'}).catch(function (err) {
+      var p = document.createElement('p'); p.className = 'jam-chart-error';
+      p.textContent = 'Diagrammet kunde inte visas: ' + err; fig.appendChild(p);
+    });
+  } catch (err) {
+    var p = document.createElement('p'); p.className = 'jam-chart-error';
+    p.textContent = 'Diagrammet kunde inte visas: ' + err; fig.appendChild(p);
+  }
+});
+"""
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """The Vega, Vega-Lite and vega-embed libraries as one offline script (from vl-convert-python)."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+
+
+def _page(title: str, body: str, scripts: bool) -> str:
+    script = f"<script>{vega_bundle()}</script><script>{_RENDER_SCRIPT}</script>" if scripts else ""
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'unsafe-inline\' '
+            f'\'unsafe-eval\'; style-src \'unsafe-inline\'; img-src data:; font-src data:; connect-src \'none\'">'
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>{body}"
+            f"<footer>Skapad med jamlib {stamp}. Källa för Kolada-data: Kolada (RKA).</footer>{script}</body></html>\n")
+
+
+def _strip_widgets(notebook) -> None:
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if _WIDGET_MIME not in o.get("data", {})]
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path, title: str) -> Path:
+    """Export an executed notebook to a self-contained HTML report with code hidden.
+
+    Parameters
+    ----------
+    notebook_path
+        The executed notebook.
+    html_path
+        Where the report is written (atomically).
+    title
+        The page title (escaped).
+
+    Returns
+    -------
+    pathlib.Path
+        ``html_path``.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(str(notebook_path), as_version=4)
+    _strip_widgets(notebook)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(notebook)
+    page = _page(title, body, scripts="jam-chart" in body)
+    found = external_references(page)
+    if found:
+        raise JamlibError(f"Rapporten {Path(html_path).name} skulle hämta innehåll från internet: {', '.join(found[:3])}")
+    html_path = Path(html_path)
+    with atomic_write(html_path, "w") as handle:
+        handle.write(page)
+    return html_path
+
+
+_EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source|audio|video)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+                       re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?((?:https?:)?//[^)"']+)""", re.IGNORECASE)
+
+
+def external_references(page: str) -> list[str]:
+    """Addresses on other hosts that a page would load (scripts, styles, images, frames, CSS ``url()``).
+
+    Plain links (``<a href>``) are not loads and are not listed.
+    """
+    return [m.group(1) for m in _EXTERNAL.finditer(page)] + [m.group(1) for m in _CSS_URL.finditer(page)]
+
+
+def safe_filename(*parts: str, suffix: str = ".html") -> str:
+    """A file name from codes and names: letters (å, ä, ö kept), digits, ``-`` and ``_`` only.
+
+    ``"../../etc"`` becomes ``"etc"``-like text; the result never contains a
+    path separator or starts with a dot, and is at most 120 characters.
+    """
+    text = "_".join(unicodedata.normalize("NFC", str(p)).strip() for p in parts if str(p).strip())
+    text = text.lower()
+    text = re.sub(r"[^\w\-]+", "_", text, flags=re.UNICODE)
+    text = re.sub(r"_+", "_", text).strip("._-")
+    return (text[:120] or "rapport") + suffix
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing anything that would land outside ``folder``."""
+    target = (folder / name).resolve()
+    if folder.resolve() not in target.parents:
+        raise JamlibError(f"Filnamnet {name!r} skulle hamna utanför {folder}.")
+    return target
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report in a batch index."""
+
+    code: str
+    name: str
+    status: str  # "klar" or "fel"
+    report: str | None  # file name relative to the index
+    log: str | None
+    message: str = ""
+    seconds: float = 0.0
+
+
+def write_index(folder: str | Path, title: str, entries: list[IndexEntry]) -> Path:
+    """Write ``index.html`` linking every report with its status (names escaped).
+
+    Returns
+    -------
+    pathlib.Path
+        The index file.
+    """
+    folder = Path(folder)
+    failed = sum(e.status != "klar" for e in entries)
+    rows = []
+    for e in sorted(entries, key=lambda e: (e.status == "klar", e.name, e.code)):
+        link = f'<a href="{html.escape(e.report, quote=True)}">{html.escape(e.name)}</a>' if e.report and e.status == "klar" \
+            else html.escape(e.name)
+        log = f'<a href="{html.escape(e.log, quote=True)}">logg</a>' if e.log else ""
+        status = '<span class="status-ok">klar</span>' if e.status == "klar" else '<span class="status-fel">fel</span>'
+        rows.append(f"<tr><td>{html.escape(e.code)}</td><td>{link}</td><td>{status}</td>"
+                    f"<td>{html.escape(e.message)}</td><td>{log}</td></tr>")
+    body = (f"<h1>{html.escape(title)}</h1><p>{len(entries)} rapporter, {len(entries) - failed} klara, {failed} med fel.</p>"
+            "<table><thead><tr><th>Kod</th><th>Rapport</th><th>Status</th><th>Meddelande</th><th>Logg</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+    path = folder / "index.html"
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, "w") as handle:
+        handle.write(_page(title, body, scripts=False))
+    return path

@@ -1,0 +1,231 @@
+"""Write the four report notebooks in notebooks/ (run again after editing this file).
+
+The notebooks are thin: a papermill ``parameters`` cell whose defaults run on
+the bundled data, a check of the parameters by jamlib, then load, call, show
+and explain in Swedish.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parameters(source: str):
+    return new_code_cell(source.strip(), metadata={"tags": ["parameters"]})
+
+
+def code(source: str):
+    return new_code_cell(source.strip())
+
+
+def md(source: str):
+    return new_markdown_cell(source.strip())
+
+
+INDICATOR = [
+    md("""
+# Indikatorrapport: skillnader mellan kvinnor och män
+
+Rapporten visar för en kommun hur kvinnor och män har det på de valda indikatorerna (standard: de fem
+indikatorer för äldreomsorgen som Karlstad följde i Modellkonceptet), vilket kön som missgynnas och hur
+länge, åt vilket håll skillnaden går och hur den står sig mot en jämförelsegrupp.
+"""),
+    parameters("""
+kommunkod = "1780"  # fyra siffror, t.ex. "0180" för Stockholm
+indikatorer = "U23401,N20402,U21455,U21504,U01421"  # Kolada-id, kommaseparerade
+till_och_med = "2021"  # sista år som tas med; "" betyder alla år
+jamforelse = "liknande"  # "riket", "liknande", ett Kolada grupp-id (G...) eller koder "0484,0780"
+datamapp = "data/raw/kolada"  # bundlad ögonblicksbild eller egen hämtning med jam kolada fetch
+interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
+"""),
+    code("""
+import jamlib
+from jamlib import charts, display as show
+
+kod = jamlib.check_municipality_code(kommunkod)
+sista_ar = jamlib.check_years(till_och_med)
+data = jamlib.load_indicator_folder(show.find_folder(datamapp))
+rapport = jamlib.indicator_report(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()],
+                                  until=sista_ar, reference=jamforelse or None)
+show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
+show.show_paragraphs(rapport.sentences["text"], bullets=True)
+if rapport.missing_indicators:
+    show.show_paragraphs(["Inga värden för: " + ", ".join(rapport.missing_indicators) + "."])
+"""),
+    md("""
+## Indikator för indikator
+
+Heldragna linjer: kommunens värden för kvinnor och män. Streckade linjer: jämförelsegruppens genomsnitt
+(ovägt medelvärde av medlemmarna, som Koladas "ovägt medel", eller riket).
+"""),
+    code("""
+for indikator in rapport.persistence["indicator_id"]:
+    egna = rapport.gaps[rapport.gaps["indicator_id"] == indikator]
+    titel = egna["indicator_title"].iloc[0] or indikator
+    enhet = egna["unit"].dropna().iloc[0] if egna["unit"].notna().any() else None
+    charts.show_chart(charts.gap_chart(egna, titel, enhet, jamlib.reference_series(rapport, indikator),
+                                       rapport.reference.label if rapport.reference else None))
+    show.show_table(jamlib.format_gap_table(egna), caption=f"{indikator}: värden per år")
+"""),
+    md("""
+## Så ska resultaten läsas
+
+- **Missgynnat kön** avgörs av indikatorns riktning: för väntetid och fallskador är lägre bättre, för
+  brukarbedömningar är högre bättre (andelen som besväras av ensamhet: lägre är bättre). Är riktningen
+  okänd säger rapporten inte vilket kön som missgynnas.
+- **År i rad** räknar de senaste åren med värden för både kvinnor och män. Ett år utan värden (Koladas
+  brukarundersökning gjordes inte 2021) bryter inte raden men nämns.
+- **Trenden** bedöms med ett exakt test (Kendalls tau, alla ordningar av åren). Med färre än fem år kan inget
+  test bli säkerställt, och då står det att trenden *inte kan avgöras*.
+- **Osäkerhet**: Kolada anger inte hur många som svarat, så konfidensintervall kan inte beräknas. Skillnaderna
+  är beskrivningar av publicerade värden, inte statistiskt prövade.
+"""),
+    code("""
+if interaktiv:
+    from IPython.display import display as visa
+    from jamlib.explorer import indicator_explorer
+
+    visa(indicator_explorer(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()], jamforelse))
+"""),
+]
+
+ROUNDS = [
+    md("""
+# Checklistan över omgångar
+
+Självskattningen med SKR:s checklista för jämställdhetsintegrering (tio moment, 1–4 poäng) per omgång och
+roll: gruppens medelvärde per moment och tillfälle som i SKR:s Tabell 1 och 2, vilka moment som utvecklats
+mest, varje organisations egen utveckling och omgångarna sida vid sida.
+"""),
+    parameters("""
+omgangar = ""  # t.ex. "2020–2022"; "" betyder alla omgångar i filen
+roller = "deltagare,mentor"
+datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
+"""),
+    code("""
+import jamlib
+from jamlib import charts, display as show
+
+skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
+valda_omgangar = [o.strip() for o in omgangar.split(",") if o.strip()] or sorted(skattningar["round"].unique())
+valda_roller = jamlib.check_roles(roller)
+show.show_paragraphs([f"Omgångar: {', '.join(valda_omgangar)}. Roller: {', '.join(valda_roller)}."])
+"""),
+    code("""
+for roll in valda_roller:
+    for omgang in valda_omgangar:
+        tabell = jamlib.checklist_table(skattningar, omgang, roll)
+        antal = ", ".join(f"{k}: {v}" for k, v in tabell.attrs["organisations"].items())
+        show.show_heading(f"Omgång {omgang}, {roll}", 2)
+        show.show_table(jamlib.format_checklist_table(tabell),
+                        caption=f"Genomsnittlig självskattning per moment (antal organisationer: {antal})")
+        ranking = jamlib.rank_improvements(tabell)
+        show.show_table(ranking[["rank", "moment", "moment_text", "change_printed"]].rename(columns={
+            "rank": "plats", "moment_text": "moment (text)", "change_printed": "förändring"}),
+            caption="Moment rangordnade efter förändring (lika tryckta värden delar plats)")
+        charts.show_chart(charts.trajectory_chart(jamlib.organisation_trajectories(skattningar, omgang, roll),
+                                                  f"Varje organisations utveckling, {roll}, {omgang}"))
+"""),
+    md("""
+## Omgångarna sida vid sida
+
+Samma mått för varje omgång, med hur många organisationer varje värde vilar på. Med en enda omgång i
+data finns inget att jämföra ännu; tabellen visar då bara den omgången.
+"""),
+    code("""
+for roll in valda_roller:
+    sida = jamlib.compare_rounds(skattningar[skattningar["round"].isin(valda_omgangar)], roll)
+    show.show_table(jamlib.format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}")
+"""),
+]
+
+ROLES = [
+    md("""
+# Mentorer och deltagare
+
+Utvecklas mentorerna och deltagarna olika? Jämförelsen görs på organisationernas totalpoäng (summan av
+de tio momenten, 10–40) vid varje tillfälle och på förändringen från första till sista tillfället.
+Grupperna är små, så alla test är exakta permutationstest; texten säger när inget kan avgöras.
+"""),
+    parameters("""
+omgang = "2020–2022"
+datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
+"""),
+    code("""
+import jamlib
+from jamlib import charts, display as show
+
+skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
+jamforelse = jamlib.compare_roles(skattningar, omgang)
+show.show_heading(f"Omgång {omgang}")
+show.show_paragraphs(jamlib.role_sentences(jamforelse))
+charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}"))
+charts.show_chart(charts.trajectory_chart(jamlib.organisation_trajectories(skattningar, omgang),
+                                          "Varje organisations utveckling"))
+show.show_table(jamlib.format_role_table(jamforelse), caption="Jämförelser och exakta test")
+"""),
+    md("""
+## Så ska resultaten läsas
+
+*p* är sannolikheten att få en minst lika stor skillnad om rollerna inte spelade någon roll, räknad över
+alla sätt att fördela organisationerna på grupperna. *Lägsta möjliga p* visar vad testet alls kan nå med
+så här få organisationer: ligger det över 0,05 kan ingen skillnad bli statistiskt säkerställd, hur stor
+den än är. *Effektstorlek* är Cliffs delta (−1 till 1): andelen par där mentorn ligger högre minus andelen
+där deltagaren gör det.
+"""),
+]
+
+RESULTS = [
+    md("""
+# Resultatkedjan
+
+Vad organisationen har gjort och vad det har lett till, steg för steg i resultatkedjan: aktiviteter,
+nya eller ändrade produkter, nya arbetssätt, nya eller ändrade utfall och samhällseffekter, med
+kopplingar till de jämställdhetspolitiska målen och till checklistans moment.
+"""),
+    parameters("""
+kommunkod = "1780"
+datafil = "data/raw/results_chain/modellkonceptet_2020_2022_resultatkedja.csv"
+"""),
+    code("""
+import jamlib
+from jamlib import display as show
+
+kod = jamlib.check_municipality_code(kommunkod)
+kedja = jamlib.load(show.find_folder(datafil), "results_chain", errors="raise").data
+oversikt = jamlib.results_chain_overview(kedja, kod)
+show.show_heading(f"{oversikt.org_name} ({kod})")
+show.show_paragraphs(oversikt.sentences)
+show.show_table(oversikt.levels, caption="Antal poster per steg i resultatkedjan")
+show.show_table(oversikt.entries, caption="Poster i resultatkedjan")
+show.show_table(oversikt.moments, caption="Kopplingar till checklistans moment")
+"""),
+]
+
+
+def main() -> None:
+    books = {
+        "indikatorrapport.ipynb": INDICATOR,
+        "checklista_omgangar.ipynb": ROUNDS,
+        "mentorer_deltagare.ipynb": ROLES,
+        "resultatkedja.ipynb": RESULTS,
+    }
+    for name, cells in books.items():
+        notebook = new_notebook(cells=cells, metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        })
+        for index, cell in enumerate(notebook.cells):
+            cell["id"] = f"{Path(name).stem[:20]}-{index}"
+        nbformat.validate(notebook)
+        nbformat.write(notebook, str(ROOT / "notebooks" / name))
+        print("skrev", name)
+
+
+if __name__ == "__main__":
+    main()
