@@ -17,7 +17,7 @@ from jamlib.municipalities import municipality_name
 from jamlib.reference import resolve_reference
 from jamlib.rounding import format_decimal
 
-__all__ = ["ExplorerState", "explorer_view", "indicator_explorer"]
+__all__ = ["ExplorerState", "explorer_view", "indicator_explorer", "show_explorer"]
 
 
 class ExplorerState:
@@ -93,3 +93,25 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
         control.observe(update, names="value")
     update()
     return widgets.VBox([widgets.HBox([municipality, indicator, reference_box]), output])
+
+
+def show_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[str] | None = None,
+                  reference: str = "riket") -> bool:
+    """Show the explorer when a live Jupyter kernel can drive it; otherwise show nothing.
+
+    Under ``jam batch`` (no kernel) a widget could not update and its fallback
+    output would only clutter the report, so nothing is shown there.
+
+    Returns
+    -------
+    bool
+        Whether the explorer was shown.
+    """
+    from IPython import get_ipython
+    from IPython.display import display
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    display(indicator_explorer(indicators, org_code, indicator_ids, reference))
+    return True

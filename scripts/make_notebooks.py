@@ -87,10 +87,9 @@ for indikator in rapport.persistence["indicator_id"]:
 """),
     code("""
 if interaktiv:
-    from IPython.display import display as visa
-    from jamlib.explorer import indicator_explorer
+    from jamlib.explorer import show_explorer
 
-    visa(indicator_explorer(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()], jamforelse))
+    show_explorer(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()], jamforelse)
 """),
 ]
 
