@@ -382,6 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(p)
     p.set_defaults(func=_cmd_ingest)
 
+    def add_scores_source(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--file", help="läs skattningar från denna fil i stället för data/processed")
+        p.add_argument("--processed", default="data/processed", help="mapp med bearbetade data")
+        add_format(p)
+
     checklist = sub.add_parser("checklist", help="checklisttabeller och kontroll av publicerade tabeller")
     csub = checklist.add_subparsers(dest="checklist_command", metavar="KOMMANDO")
     csub.required = True
@@ -390,9 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "och förändring, avrundat och formaterat som i SKR:s rapport.")
     p.add_argument("--round", required=True, help="omgång, t.ex. 2020–2022")
     p.add_argument("--role", required=True, choices=("deltagare", "mentor"), help="deltagare eller mentor")
-    p.add_argument("--file", help="läs skattningar från denna fil i stället för data/processed")
-    p.add_argument("--processed", default="data/processed", help="mapp med bearbetade data")
-    add_format(p)
+    add_scores_source(p)
     p.set_defaults(func=_cmd_checklist_table)
     p = csub.add_parser("check", help="kontrollera att en publicerad tabell går ihop",
                         description="Hittar totaler och förändringar i en publicerad tabell som inte kan förklaras av "
@@ -406,9 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Jämför mentorernas och deltagarnas totalpoäng vid varje tillfälle och deras utveckling, "
                                     "med exakta permutationstest som gäller även för 2–6 organisationer.")
     p.add_argument("--round", required=True, help="omgång, t.ex. 2020–2022")
-    p.add_argument("--file", help="läs skattningar från denna fil i stället för data/processed")
-    p.add_argument("--processed", default="data/processed", help="mapp med bearbetade data")
-    add_format(p)
+    add_scores_source(p)
     p.set_defaults(func=_cmd_checklist_roles)
 
     p = sub.add_parser("gaps", help="skillnader mellan kvinnor och män för en kommun",

@@ -27,8 +27,12 @@ class ExplorerState:
         self.by_indicator = {k: v for k, v in indicators.groupby("indicator_id", sort=True)}
         self.titles = {k: (v["indicator_title"].dropna().iloc[0] if v["indicator_title"].notna().any() else k)
                        for k, v in self.by_indicator.items()}
-        codes = sorted(set(indicators["org_code"].dropna()))
-        self.municipalities = [(f"{municipality_name(c) or c} ({c})", c) for c in codes if c != "0000"]
+        from jamlib.municipalities import municipalities
+
+        registry = municipalities()
+        kommuner = set(registry.loc[registry["type"] == "K", "code"])
+        codes = sorted(set(indicators["org_code"].dropna()) & kommuner)
+        self.municipalities = [(f"{municipality_name(c) or c} ({c})", c) for c in codes]
 
 
 def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, reference: str) -> tuple:

@@ -248,3 +248,20 @@ def test_every_chart_renders_in_headless_chromium_without_network(demo_reports):
         subprocess.run([_chromium(), *flags, "--window-size=1100,1800", f"--screenshot={artefacts / (page.stem + '.png')}",
                         page.as_uri()], capture_output=True, timeout=120)
         assert (artefacts / f"{page.stem}.png").stat().st_size > 10_000
+
+
+def test_explorer_view_and_charts_never_plot_suppressed_cells():
+    from jamlib.charts import gap_chart
+    from jamlib.explorer import ExplorerState, explorer_view
+    from jamlib.indicator_report import load_indicator_folder
+
+    state = ExplorerState(load_indicator_folder(RAW / "kolada"))
+    assert ("Karlstad (1780)", "1780") in state.municipalities
+    assert all(code not in ("0000", "0017") for _, code in state.municipalities)  # no Riket, no regions
+    chart, table = explorer_view(state, "1780", "U23401", "liknande")
+    spec = chart.to_dict()
+    assert "Karlstad" in json.dumps(spec["title"], ensure_ascii=False)
+    assert table.set_index("År").loc["2021", "Missgynnat kön"] == "kvinnor"
+    suppressed = pd.DataFrame({"period": ["2020"], "value_K": [3.0], "value_M": [4.0], "suppressed": [True]})
+    with pytest.raises(ValueError, match="suppressed"):
+        gap_chart(suppressed, "x")

@@ -1,0 +1,45 @@
+"""Benchmark: one update of the JupyterLab indicator explorer against the 200 ms budget.
+
+Measures what happens on every change of municipality, indicator or reference
+(``jamlib.explorer.explorer_view`` plus the chart's specification) over a
+sample of choices on the bundled Kolada data, and prints the median and worst
+time and their ratio to the 200 ms budget (below 1.0 is within budget).
+
+Usage: ``python bench/bench_explorer.py``
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGET = 0.200
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from jamlib.explorer import ExplorerState, explorer_view
+    from jamlib.indicator_report import load_indicator_folder
+
+    data = load_indicator_folder(ROOT / "data" / "raw" / "kolada")
+    state = ExplorerState(data)
+    codes = [code for _, code in state.municipalities][::15]
+    explorer_view(state, codes[0], next(iter(state.by_indicator)), "riket")[0].to_dict()  # the widget's first draw
+    times = []
+    for index, code in enumerate(codes):
+        indicator = list(state.by_indicator)[index % len(state.by_indicator)]
+        reference = "liknande" if index % 2 else "riket"
+        started = time.perf_counter()
+        chart, _ = explorer_view(state, code, indicator, reference)
+        chart.to_dict()
+        times.append(time.perf_counter() - started)
+    median, worst = statistics.median(times), max(times)
+    print(f"explorer update, {len(times)} changes: median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms")
+    print(f"ratio to the 200 ms budget: median {median / BUDGET:.2f}, worst {worst / BUDGET:.2f}")
+
+
+if __name__ == "__main__":
+    main()
