@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from jamlib.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 from jamlib.errors import DataFileError, ParameterError
 from jamlib.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
 from jamlib.municipalities import municipality_name, normalise_code
@@ -48,6 +49,9 @@ class IndicatorReport:
         ``indicator_id`` and ``text``: the Swedish summary per indicator.
     missing_indicators
         Requested indicators without any values for the municipality.
+    suppressed_cells
+        How many of the municipality's values were hidden by disclosure control
+        (fewer persons behind them than the threshold, or secondary suppression).
     """
 
     org_code: str
@@ -60,6 +64,7 @@ class IndicatorReport:
     comparison: pd.DataFrame
     sentences: pd.DataFrame
     missing_indicators: tuple[str, ...]
+    suppressed_cells: int = 0
 
 
 def _folder_key(folder: Path) -> tuple:
@@ -116,6 +121,7 @@ def indicator_report(
     until: str | None = None,
     reference: str | list[str] | None = "riket",
     groups: pd.DataFrame | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -134,6 +140,10 @@ def indicator_report(
         ``"riket"``, ``"liknande"``, a Kolada group id, a list of codes, or ``None``.
     groups
         Kolada municipality groups (default the bundled copy).
+    threshold
+        Disclosure threshold: values resting on fewer persons (where the
+        denominator is known) are suppressed before anything is computed or
+        shown, with secondary suppression (:func:`jamlib.disclosure.suppress_small_counts`).
 
     Returns
     -------
@@ -152,6 +162,11 @@ def indicator_report(
     name = municipality_name(code) or code
     resolved = resolve_reference(reference, code, groups) if reference else None
     ids = list(indicator_ids) if indicator_ids is not None else None
+    wanted_codes = {code, *(resolved.codes if resolved else ())}
+    indicators = indicators[indicators["org_code"].isin(wanted_codes)]
+    screened = suppress_small_counts(indicators, threshold=threshold)
+    suppressed_cells = int((screened["suppressed"] & (screened["org_code"] == code)).sum())
+    indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
     own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
     if own.empty:
         wanted = ", ".join(ids) if ids else "några indikatorer"
@@ -170,7 +185,12 @@ def indicator_report(
     persistence = gap_persistence(own)
     trend = gap_trend(own)
     sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
-    return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing)
+    if suppressed_cells:
+        note = (f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle avslöja "
+                "ett sådant värde) och visas inte.")
+        sentences = pd.concat([sentences, pd.DataFrame([{"indicator_id": "", "text": note}])], ignore_index=True)
+    return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
+                           suppressed_cells)
 
 
 def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:

@@ -57,3 +57,19 @@ def test_no_value_under_the_threshold_can_be_recovered(k, m, threshold):
     # and no hidden number lingers anywhere in the shown rows
     hidden = out[out["suppressed"]]
     assert hidden[["value", "numerator", "denominator"]].isna().all().all()
+
+
+def test_indicator_report_hides_small_counts_before_anything_is_computed():
+    from jamlib.indicator_report import indicator_report
+
+    rows = []
+    for period, (k, nk, m, nm) in {"2020": (2, 3, 20, 40), "2021": (10, 30, 12, 40)}.items():
+        for sex, num, den in (("K", k, nk), ("M", m, nm), ("T", k + m, nk + nm)):
+            rows.append({"org_code": "0484", "org_name": "Eskilstuna", "indicator_id": "X", "indicator_title": "Andel",
+                         "period": period, "sex": sex, "value": 100 * num / den, "numerator": float(num),
+                         "denominator": float(den), "polarity": "högre är bättre", "unit": "procent"})
+    report = indicator_report(pd.DataFrame(rows), "0484", ["X"], reference=None)
+    gaps = report.gaps.set_index("period")
+    assert "2020" not in gaps.index  # K rested on 3 persons: neither K nor M is shown, so no gap for 2020
+    assert gaps.loc["2021", "value_K"] == pytest.approx(100 / 3)
+    assert report.suppressed_cells == 2 and "färre än 5" in " ".join(report.sentences["text"])
