@@ -73,7 +73,8 @@ def suppress_small_counts(
     primary = base_values.notna() & (base_values < threshold)
     reason = pd.Series(np.where(primary, "primär", None), index=out.index, dtype=object)
     keys = [k for k in _GROUP_KEYS if k in out.columns]
-    group_ids = out[keys].astype(str).agg("\x1f".join, axis=1) if keys else pd.Series("", index=out.index)
+    group_ids = pd.Series(["\x1f".join(map(str, row)) for row in out[keys].itertuples(index=False, name=None)]
+                          if keys else [""] * len(out), index=out.index, dtype=object)
     for _, index in out.groupby(group_ids, sort=False).groups.items():
         sexes = out.loc[index, "sex"]
         hidden = set(sexes[primary.loc[index]])

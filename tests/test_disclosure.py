@@ -73,3 +73,8 @@ def test_indicator_report_hides_small_counts_before_anything_is_computed():
     assert "2020" not in gaps.index  # K rested on 3 persons: neither K nor M is shown, so no gap for 2020
     assert gaps.loc["2021", "value_K"] == pytest.approx(100 / 3)
     assert report.suppressed_cells == 2 and "färre än 5" in " ".join(report.sentences["text"])
+
+
+def test_an_empty_table_passes_through():
+    out = suppress_small_counts(counts(5, 5).iloc[0:0])
+    assert out.empty and {"suppressed", "display"} <= set(out.columns)
