@@ -195,14 +195,10 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         print("  Inga värden för: " + ", ".join(report.missing_indicators))
     print("Värdena är beskrivande: Kolada anger inte antal svarande, så osäkerheten kan inte beräknas.")
     print()
-    from jamlib.rounding import format_decimal
+    from jamlib.gaps import format_gap_table
 
-    shown = report.gaps[["indicator_id", "period", "value_K", "value_M", "gap", "disadvantaged"]].copy()
-    for column in ("value_K", "value_M", "gap"):
-        shown[column] = [format_decimal(v) for v in shown[column]]
-    shown = shown.rename(columns={
-        "indicator_id": "indikator", "value_K": "kvinnor", "value_M": "män", "gap": "skillnad K−M",
-        "disadvantaged": "missgynnat kön"})
+    shown = format_gap_table(report.gaps)
+    shown.insert(0, "Indikator", report.gaps["indicator_id"].to_numpy())
     _print_frame(shown, "table")
     return 0
 

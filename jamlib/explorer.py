@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.gaps import indicator_gaps
+from jamlib.gaps import format_gap_table, indicator_gaps
+from jamlib.indicator_report import reference_means
 from jamlib.municipalities import municipality_name
 from jamlib.reference import resolve_reference
-from jamlib.rounding import format_decimal
 
 __all__ = ["ExplorerState", "explorer_view", "indicator_explorer", "show_explorer"]
 
@@ -48,16 +48,11 @@ def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, refere
     rows = state.by_indicator[indicator_id]
     own = indicator_gaps(rows[rows["org_code"] == org_code])
     ref = resolve_reference(reference, org_code)
-    members = indicator_gaps(rows[rows["org_code"].isin(ref.codes)])
-    means = members.groupby("period").agg(K=("value_K", "mean"), M=("value_M", "mean")).reset_index()
-    long = means.melt(id_vars="period", value_vars=["K", "M"], var_name="sex", value_name="value")
+    long = reference_means(indicator_gaps(rows[rows["org_code"].isin(ref.codes)]))
     chart = gap_chart(own, f"{municipality_name(org_code) or org_code}: {state.titles[indicator_id]}",
                       unit=own["unit"].dropna().iloc[0] if own["unit"].notna().any() else None,
                       reference=long, reference_label=ref.label)
-    table = pd.DataFrame({"År": own["period"], "Kvinnor": [format_decimal(v) for v in own["value_K"]],
-                          "Män": [format_decimal(v) for v in own["value_M"]],
-                          "Skillnad K−M": [format_decimal(v) for v in own["gap"]],
-                          "Missgynnat kön": own["disadvantaged"].map({"K": "kvinnor", "M": "män", "ingen": "ingen"})})
+    table = format_gap_table(own)
     return chart, table
 
 

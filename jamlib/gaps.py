@@ -144,9 +144,9 @@ def gap_persistence(gaps: pd.DataFrame) -> pd.DataFrame:
         and ``periods_with_both`` (how many periods have values for both sexes).
     """
     rows = []
-    both = gaps[gaps["value_K"].notna() & gaps["value_M"].notna()]
-    for (code, name, indicator), group in both.groupby(["org_code", "org_name", "indicator_id"], dropna=False, sort=False):
-        group = group.assign(_start=[_period_start(p) for p in group["period"]]).sort_values("_start")
+    for (code, name, indicator), group in _both(gaps).groupby(["org_code", "org_name", "indicator_id"], dropna=False,
+                                                              sort=False):
+        group = group.sort_values("_start")
         latest = group.iloc[-1]
         sex = latest["disadvantaged"]
         run = 0

@@ -22,7 +22,8 @@ from jamlib.municipalities import municipality_name, normalise_code
 from jamlib.narrative import indicator_sentences
 from jamlib.reference import Reference, resolve_reference
 
-__all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series"]
+__all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
+           "reference_means"]
 
 #: The five elderly-care indicators Karlstad followed (the SKR report), the default indicator set.
 KARLSTAD_INDICATORS: tuple[str, ...] = ("U23401", "N20402", "U21455", "U21504", "U01421")
@@ -201,10 +202,25 @@ def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame
     pandas.DataFrame
         ``period``, ``sex`` (K/M), ``value``, ``members`` (how many members have a value).
     """
-    data = report.reference_gaps[report.reference_gaps["indicator_id"] == indicator_id]
-    if data.empty:
+    return reference_means(report.reference_gaps[report.reference_gaps["indicator_id"] == indicator_id])
+
+
+def reference_means(member_gaps: pd.DataFrame) -> pd.DataFrame:
+    """Unweighted mean of the reference members' values per period and sex (Kolada's "ovägt medel").
+
+    Parameters
+    ----------
+    member_gaps
+        :func:`jamlib.gaps.indicator_gaps` rows of the members, one indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``sex`` (K/M), ``value``, ``members`` (how many members have a value).
+    """
+    if member_gaps.empty:
         return pd.DataFrame(columns=["period", "sex", "value", "members"])
-    grouped = data.groupby("period").agg(K=("value_K", "mean"), M=("value_M", "mean"),
-                                         members=("value_K", "count")).reset_index()
+    grouped = member_gaps.groupby("period").agg(K=("value_K", "mean"), M=("value_M", "mean"),
+                                                members=("value_K", "count")).reset_index()
     long = grouped.melt(id_vars=["period", "members"], value_vars=["K", "M"], var_name="sex", value_name="value")
     return long[["period", "sex", "value", "members"]]

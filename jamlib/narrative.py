@@ -19,7 +19,8 @@ __all__ = ["persistence_sentence", "role_sentences", "indicator_sentences"]
 _SEX_WORDS = {"K": "kvinnor", "M": "män"}
 
 
-def _capital(text: str) -> str:
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter capitalised and the rest untouched (unlike ``str.capitalize``)."""
     return text[:1].upper() + text[1:]
 
 
@@ -42,9 +43,9 @@ def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> 
     sex = row["disadvantaged"]
     latest = row["latest_period"]
     if sex == "ingen":
-        return _capital(f"{where}hade kvinnor och män samma värde på ”{title}” {latest}.")
+        return sentence_start(f"{where}hade kvinnor och män samma värde på ”{title}” {latest}.")
     if sex not in ("K", "M"):
-        return _capital(f"{where}går det inte att säga vilket kön som missgynnas på ”{title}”: det är inte "
+        return sentence_start(f"{where}går det inte att säga vilket kön som missgynnas på ”{title}”: det är inte "
                         "angivet om ett högre eller lägre värde är bättre (ange polaritet).")
     worse, better = _SEX_WORDS[sex], _SEX_WORDS["M" if sex == "K" else "K"]
     curated = KPI_CURATED.get(row["indicator_id"], {})
@@ -58,7 +59,7 @@ def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> 
         span += f"; {row['missing_periods']} saknas)" if row.get("missing_periods") else ")"
     if where:
         return f"{where}har {subject} {predicate} {span}."
-    return _capital(f"{subject} har {predicate} {span}.")
+    return sentence_start(f"{subject} har {predicate} {span}.")
 
 
 def role_sentences(comparison: pd.DataFrame) -> list[str]:

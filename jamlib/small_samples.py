@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from jamlib.narrative import sentence_start
 from jamlib.rounding import format_decimal
 
 __all__ = ["GroupTest", "compare_independent", "compare_paired", "cliffs_delta", "conclusion"]
@@ -79,10 +80,6 @@ def cliffs_delta(first: np.ndarray, second: np.ndarray) -> float:
     return float((np.sum(diff > 0) - np.sum(diff < 0)) / diff.size)
 
 
-def _sentence_start(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _format_p(p: float) -> str:
     if math.isnan(p):
         return "–"
@@ -116,13 +113,13 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
     """
     sizes = " och ".join(str(k) for k in n)
     if any(k < 1 for k in n) or math.isnan(p_value):
-        return f"{_sentence_start(what)} kan inte testas: det finns för få {units} med värden."
+        return f"{sentence_start(what)} kan inte testas: det finns för få {units} med värden."
     if minimum_p > ALPHA:
-        return (f"{_sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {units} kan ett exakt test "
+        return (f"{sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {units} kan ett exakt test "
                 f"som lägst ge p = {_format_p(minimum_p)}, så inget resultat kan bli säkerställt på 5-procentsnivån.")
     if p_value < ALPHA:
-        return f"{_sentence_start(what)} är statistiskt säkerställd ({method}, p = {_format_p(p_value)})."
-    return (f"{_sentence_start(what)} är inte statistiskt säkerställd ({method}, p = {_format_p(p_value)}); "
+        return f"{sentence_start(what)} är statistiskt säkerställd ({method}, p = {_format_p(p_value)})."
+    return (f"{sentence_start(what)} är inte statistiskt säkerställd ({method}, p = {_format_p(p_value)}); "
             "den kan vara slumpmässig.")
 
 
