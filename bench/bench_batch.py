@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=290, help="municipalities in the batch (default all 290)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from jamlib.municipalities import municipalities
+    from jamlib.organisations import municipalities
 
     table = municipalities()
     codes = list(table.loc[table["type"] == "K", "code"])

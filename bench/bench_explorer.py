@@ -1,7 +1,7 @@
 """Benchmark: one update of the JupyterLab indicator explorer against the 200 ms budget.
 
 Measures what happens on every change of municipality, indicator or reference
-(``jamlib.explorer.explorer_view`` plus the chart's specification) over a
+(``jamlib.report.explorer.explorer_view`` plus the chart's specification) over a
 sample of choices on the bundled Kolada data, and prints the median and worst
 time and their ratio to the 200 ms budget (below 1.0 is within budget).
 
@@ -21,8 +21,8 @@ BUDGET = 0.200
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from jamlib.explorer import ExplorerState, explorer_view
-    from jamlib.indicator_report import load_indicator_folder
+    from jamlib.report.explorer import ExplorerState, explorer_view
+    from jamlib.report.indicator_report import load_indicator_folder
 
     data = load_indicator_folder(ROOT / "data" / "raw" / "kolada")
     state = ExplorerState(data)

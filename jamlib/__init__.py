@@ -1,164 +1,106 @@
-"""jamlib: gender-mainstreaming analytics for Swedish municipalities and regions.
+"""jamlib: gender-mainstreaming analytics for Swedish municipalities, regions and their organisations.
 
 Load and validate checklist self-assessments (SKR's Modellkonceptet), published
 group means, gender-disaggregated indicators (Kolada and local systems) and
 results-chain entries; store them; check published tables; analyse checklist
 rounds, mentors versus participants and gender gaps with small-sample-honest
-statistics; suppress small counts; write Swedish sentences for steering groups.
+statistics; suppress small counts; write Swedish reports for steering groups.
+
+The package has four layers under a few base modules (see README, "För utvecklare"):
+
+* base modules: :mod:`jamlib.errors`, :mod:`jamlib.schemas`, :mod:`jamlib.organisations`,
+  :mod:`jamlib.formatting`, :mod:`jamlib.files`, :mod:`jamlib.kpis`, :mod:`jamlib.vocabulary`;
+* :mod:`jamlib.analysis`: pure analyses, data frames in and new data frames out;
+* :mod:`jamlib.ingest`: reading, validating and storing files, and the Kolada client;
+* :mod:`jamlib.report`: charts, tables, HTML and the per-organisation indicator report;
+* :mod:`jamlib.run`: notebook parameters, the papermill engine and batches; :mod:`jamlib.cli` on top.
+
+The names below are the public API. They are imported on first use (PEP 562),
+so ``import jamlib`` is cheap and ``jam --help`` does not load scipy or altair.
 """
 
-from jamlib.checklist import (
-    checklist_table,
-    compare_rounds,
-    format_checklist_table,
-    format_rounds_table,
-    organisation_means,
-    organisation_trajectories,
-    rank_improvements,
-)
-from jamlib.disclosure import DEFAULT_THRESHOLD, shown_only, suppress_small_counts
-from jamlib.errors import DataFileError, JamlibError, ParameterError, ValidationError
-from jamlib.gaps import (
-    compare_with_reference,
-    format_gap_table,
-    gap_and_floor,
-    gap_persistence,
-    gap_trend,
-    indicator_gaps,
-)
-from jamlib.indicator_report import (
-    KARLSTAD_INDICATORS,
-    IndicatorReport,
-    indicator_report,
-    load_indicator_folder,
-    reference_series,
-)
-from jamlib.parameters import (
-    check_code_list,
-    check_municipality_code,
-    check_parameter_names,
-    check_roles,
-    check_years,
-    notebook_parameters,
-)
-from jamlib.results_chain import ResultsChainOverview, results_chain_overview
-from jamlib.municipalities import CodeCheck, municipalities, municipality_name, normalise_code
-from jamlib.narrative import indicator_sentences, persistence_sentence, role_sentences
-from jamlib.proportions import ExactTest, exact_test, newcombe_interval, proportion_gaps, wilson_interval
-from jamlib.published import check_published_table, read_published, suggest_corrections
-from jamlib.readers import RawTable, read_raw
-from jamlib.reference import Reference, municipality_groups, resolve_reference
-from jamlib.representation import classify_act, classify_acts, representation_shares
-from jamlib.role_comparison import compare_roles, format_role_table
-from jamlib.rounding import format_decimal, printed_interval, round_half_up
-from jamlib.schemas import (
-    CHECKLIST,
-    GOALS,
-    INDICATORS,
-    LEVELS,
-    MOMENTS,
-    OCCASIONS,
-    PUBLISHED,
-    RESULTS_CHAIN,
-    ROLES,
-    SCHEMAS,
-    SEXES,
-    Column,
-    TableSchema,
-)
-from jamlib.small_samples import GroupTest, cliffs_delta, compare_independent, compare_paired
-from jamlib.store import atomic_write, ingest, load_processed, safe_cell, write_csv, write_parquet
-from jamlib.validation import FAILURE_COLUMNS, ValidationResult, load, validate
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "JamlibError",
-    "DataFileError",
-    "ValidationError",
-    "ParameterError",
-    "CodeCheck",
-    "municipalities",
-    "municipality_name",
-    "normalise_code",
-    "RawTable",
-    "read_raw",
-    "load",
-    "validate",
-    "ValidationResult",
-    "FAILURE_COLUMNS",
-    "ingest",
-    "load_processed",
-    "atomic_write",
-    "write_csv",
-    "write_parquet",
-    "safe_cell",
-    "checklist_table",
-    "format_checklist_table",
-    "organisation_means",
-    "rank_improvements",
-    "organisation_trajectories",
-    "compare_rounds",
-    "format_rounds_table",
-    "compare_roles",
-    "format_role_table",
-    "format_gap_table",
-    "reference_series",
-    "check_municipality_code",
-    "check_code_list",
-    "check_years",
-    "check_roles",
-    "notebook_parameters",
-    "check_parameter_names",
-    "ResultsChainOverview",
-    "results_chain_overview",
-    "GroupTest",
-    "compare_independent",
-    "compare_paired",
-    "cliffs_delta",
-    "indicator_gaps",
-    "gap_persistence",
-    "gap_trend",
-    "compare_with_reference",
-    "gap_and_floor",
-    "KARLSTAD_INDICATORS",
-    "IndicatorReport",
-    "indicator_report",
-    "load_indicator_folder",
-    "Reference",
-    "municipality_groups",
-    "resolve_reference",
-    "wilson_interval",
-    "newcombe_interval",
-    "exact_test",
-    "ExactTest",
-    "proportion_gaps",
-    "classify_act",
-    "classify_acts",
-    "representation_shares",
-    "DEFAULT_THRESHOLD",
-    "suppress_small_counts",
-    "shown_only",
-    "persistence_sentence",
-    "role_sentences",
-    "indicator_sentences",
-    "read_published",
-    "check_published_table",
-    "suggest_corrections",
-    "round_half_up",
-    "format_decimal",
-    "printed_interval",
-    "Column",
-    "TableSchema",
-    "CHECKLIST",
-    "PUBLISHED",
-    "INDICATORS",
-    "RESULTS_CHAIN",
-    "SCHEMAS",
-    "MOMENTS",
-    "OCCASIONS",
-    "ROLES",
-    "LEVELS",
-    "GOALS",
-    "SEXES",
-]
+__version__ = "0.2.0"
+
+#: Public name -> module that defines it.
+_PUBLIC: dict[str, str] = {
+    # errors
+    "JamlibError": "jamlib.errors",
+    "DataFileError": "jamlib.errors",
+    "ValidationError": "jamlib.errors",
+    "ParameterError": "jamlib.errors",
+    "KoladaError": "jamlib.errors",
+    "NoDataError": "jamlib.errors",
+    "DisclosureError": "jamlib.errors",
+    "OutputFileError": "jamlib.errors",
+    # organisations
+    "municipalities": "jamlib.organisations",
+    "municipality_name": "jamlib.organisations",
+    "check_municipality_code": "jamlib.organisations",
+    # ingest
+    "load": "jamlib.ingest.validation",
+    "ingest_folder": "jamlib.ingest.store",
+    "load_processed": "jamlib.ingest.store",
+    "load_indicator_folder": "jamlib.report.indicator_report",
+    "read_published": "jamlib.ingest.published",
+    "KoladaClient": "jamlib.ingest.kolada_client",
+    # analysis
+    "checklist_table": "jamlib.analysis.checklist",
+    "format_checklist_table": "jamlib.analysis.checklist",
+    "compare_rounds": "jamlib.analysis.checklist",
+    "compare_roles": "jamlib.analysis.role_comparison",
+    "check_published_table": "jamlib.analysis.published",
+    "suggest_corrections": "jamlib.analysis.published",
+    "indicator_gaps": "jamlib.analysis.gaps",
+    "gap_persistence": "jamlib.analysis.gaps",
+    "gap_trend": "jamlib.analysis.gaps",
+    "compare_with_reference": "jamlib.analysis.gaps",
+    "suppress_small_counts": "jamlib.analysis.disclosure",
+    "representation_shares": "jamlib.analysis.representation",
+    "results_chain_overview": "jamlib.analysis.results_chain",
+    # report
+    "indicator_report": "jamlib.report.indicator_report",
+    "IndicatorReport": "jamlib.report.indicator_report",
+    "indicator_view": "jamlib.report.view",
+    # run
+    "run_batch": "jamlib.run.batch",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jamlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
+    from jamlib.analysis.checklist import checklist_table, compare_rounds, format_checklist_table
+    from jamlib.analysis.disclosure import suppress_small_counts
+    from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
+    from jamlib.analysis.published import check_published_table, suggest_corrections
+    from jamlib.analysis.representation import representation_shares
+    from jamlib.analysis.results_chain import results_chain_overview
+    from jamlib.analysis.role_comparison import compare_roles
+    from jamlib.errors import (DataFileError, DisclosureError, JamlibError, KoladaError, NoDataError,
+                               OutputFileError, ParameterError, ValidationError)
+    from jamlib.ingest.kolada_client import KoladaClient
+    from jamlib.ingest.published import read_published
+    from jamlib.ingest.store import ingest_folder, load_processed
+    from jamlib.ingest.validation import load
+    from jamlib.organisations import check_municipality_code, municipalities, municipality_name
+    from jamlib.report.indicator_report import IndicatorReport, indicator_report, load_indicator_folder
+    from jamlib.report.view import indicator_view
+    from jamlib.run.batch import run_batch

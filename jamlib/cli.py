@@ -12,11 +12,12 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING, Sequence
 
 from jamlib.errors import JamlibError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _MAX_ROWS_PER_RULE = 20
 
@@ -25,6 +26,8 @@ _MODELLKONCEPTET = ("1780", "1080", "2282", "0187", "0880", "2284")
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str, out=None, *, cap_rules: bool = False) -> None:
+    import pandas as pd
+
     out = out or sys.stdout
     if fmt == "json":
         out.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
@@ -58,9 +61,11 @@ _FAILURE_HEADERS = {"file": "fil", "row": "rad", "column": "kolumn", "value": "v
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from jamlib.errors import DataFileError
-    from jamlib.readers import read_raw
-    from jamlib.validation import file_failure, validate
+    from jamlib.ingest.readers import read_raw
+    from jamlib.ingest.validation import file_failure, validate
 
     results = []
     for name in args.paths:
@@ -86,10 +91,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from jamlib.store import ingest
+    from jamlib.ingest.store import ingest_folder
 
     progress = (lambda line: print(line, file=sys.stderr)) if args.format != "table" else print
-    manifest = ingest(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress)
+    manifest = ingest_folder(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress)
     columns = {"path": "fil", "kind": "tabell", "rows_read": "lästa", "rows_kept": "godkända",
                "rows_quarantined": "karantän", "errors": "fel", "warnings": "varningar"}
     if args.format == "table":
@@ -103,8 +108,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
-    from jamlib.store import load_processed
-    from jamlib.validation import load
+    from jamlib.ingest.store import load_processed
+    from jamlib.ingest.validation import load
 
     if args.file:
         result = load(args.file, "checklist", allow_half_points=True)
@@ -113,7 +118,7 @@ def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _cmd_checklist_table(args: argparse.Namespace) -> int:
-    from jamlib.checklist import checklist_table, format_checklist_table
+    from jamlib.analysis.checklist import checklist_table, format_checklist_table
 
     table = checklist_table(_load_scores(args), args.round, args.role)
     formatted = format_checklist_table(table)
@@ -125,7 +130,10 @@ def _cmd_checklist_table(args: argparse.Namespace) -> int:
 
 
 def _cmd_checklist_check(args: argparse.Namespace) -> int:
-    from jamlib.published import check_published_table, read_published, suggest_corrections
+    import pandas as pd
+
+    from jamlib.analysis.published import check_published_table, suggest_corrections
+    from jamlib.ingest.published import read_published
 
     published = read_published(args.file)
     findings_all, suggestions_all = [], []
@@ -153,8 +161,8 @@ def _cmd_checklist_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_checklist_roles(args: argparse.Namespace) -> int:
-    from jamlib.narrative import role_sentences
-    from jamlib.role_comparison import compare_roles
+    from jamlib.analysis.narrative import role_sentences
+    from jamlib.analysis.role_comparison import compare_roles
 
     comparison = compare_roles(_load_scores(args), args.round)
     if args.format == "table":
@@ -167,10 +175,11 @@ def _cmd_checklist_roles(args: argparse.Namespace) -> int:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from jamlib.indicator_report import indicator_report, load_indicator_folder
+    from jamlib.formatting import split_list
+    from jamlib.report.indicator_report import indicator_report, load_indicator_folder
 
     indicators = load_indicator_folder(args.data)
-    ids = [part.strip() for value in args.indicator or [] for part in value.split(",") if part.strip()] or None
+    ids = split_list(args.indicator) or None
     report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
                               reference=args.reference)
     if args.format != "table":
@@ -194,17 +203,17 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     if report.missing_indicators:
         print("  Inga värden för: " + ", ".join(report.missing_indicators))
     print("Värdena är beskrivande: Kolada anger inte antal svarande, så osäkerheten kan inte beräknas.")
-    print()
-    from jamlib.gaps import format_gap_table
+    from jamlib.report.view import indicator_views
 
-    shown = format_gap_table(report.gaps)
-    shown.insert(0, "Indikator", report.gaps["indicator_id"].to_numpy())
-    _print_frame(shown, "table")
+    for view in indicator_views(report):
+        print()
+        print(view.caption)
+        _print_frame(view.table, "table")
     return 0
 
 
 def _kolada_client(args: argparse.Namespace):
-    from jamlib.kolada_client import KoladaClient
+    from jamlib.ingest.kolada_client import KoladaClient
 
     return KoladaClient(base_url=args.base_url, cache_dir=args.cache,
                         progress=(lambda line: print(f"  {line}", file=sys.stderr)))
@@ -269,8 +278,8 @@ def _parse_parameters(items: list[str] | None) -> dict[str, object]:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from jamlib.batch import run_batch, select_organisations
-    from jamlib.parameters import notebook_parameters
+    from jamlib.run.batch import run_batch, select_organisations
+    from jamlib.run.parameters import notebook_parameters
 
     notebook = Path(args.notebook)
     if not notebook.exists():
@@ -293,13 +302,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from jamlib.checklist import checklist_table, format_checklist_table
-    from jamlib.published import check_published_table, read_published
-    from jamlib.store import ingest, load_processed
+    from jamlib.analysis.checklist import checklist_table, format_checklist_table
+    from jamlib.analysis.published import check_published_table
+    from jamlib.ingest.published import read_published
+    from jamlib.ingest.store import ingest_folder, load_processed
 
     raw, processed = Path(args.raw), Path(args.processed)
     print("1. Läser in och granskar allt under", raw)
-    manifest = ingest(raw, processed, progress=lambda line: print("   ", line))
+    manifest = ingest_folder(raw, processed, progress=lambda line: print("   ", line))
     print(f"   {int(manifest.rows_read.sum())} rader lästa, {int(manifest.rows_kept.sum())} godkända, "
           f"{int(manifest.rows_quarantined.sum())} i karantän.")
     scores = load_processed("checklist", processed)
@@ -313,9 +323,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         for message in findings["message"]:
             print(f"     - {message}")
     print("\n4. Rapporter (anteckningsböckerna körs, exporteras till HTML och samlas i en översikt):")
-    from jamlib.batch import Job, run_jobs
-    from jamlib.html_report import safe_filename
-    from jamlib.municipalities import municipality_name
+    from jamlib.run.batch import Job, run_jobs
+    from jamlib.files import safe_filename
+    from jamlib.organisations import municipality_name
 
     notebooks = Path(args.notebooks)
     out = Path(args.out)
@@ -427,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     ksub.required = True
 
     def add_kolada(p: argparse.ArgumentParser) -> None:
-        from jamlib.kolada_client import DEFAULT_BASE_URL
+        from jamlib.ingest.kolada_client import DEFAULT_BASE_URL
 
         p.add_argument("--cache", default="data/raw/kolada", help="mapp för hämtade svar (standard: data/raw/kolada)")
         p.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"Koladas API-adress (standard: {DEFAULT_BASE_URL})")

@@ -8,9 +8,13 @@ by analysts and staff, not by programmers.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-__all__ = ["JamlibError", "DataFileError", "ValidationError", "ParameterError"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["JamlibError", "DataFileError", "ValidationError", "ParameterError", "KoladaError", "NoDataError",
+           "DisclosureError", "OutputFileError"]
 
 
 class JamlibError(Exception):
@@ -45,7 +49,7 @@ class ValidationError(JamlibError):
         A one-line Swedish summary.
     """
 
-    def __init__(self, failures: pd.DataFrame, summary: str) -> None:
+    def __init__(self, failures: "pd.DataFrame", summary: str) -> None:
         super().__init__(summary)
         self.failures = failures.copy()
         self.summary = summary
@@ -53,3 +57,49 @@ class ValidationError(JamlibError):
 
 class ParameterError(JamlibError):
     """A parameter given to a notebook, report or command is not acceptable."""
+
+
+class NoDataError(JamlibError):
+    """The data hold nothing for what was asked: no values for an organisation, indicator or period."""
+
+
+class DisclosureError(JamlibError, ValueError):
+    """Data that still hold a suppressed value (resting on too few persons) were about to be shown.
+
+    Also a :class:`ValueError`: the data handed over are of the wrong kind.
+    """
+
+
+class KoladaError(JamlibError):
+    """A request to Kolada failed; ``url`` and ``status`` say which and how.
+
+    Parameters
+    ----------
+    message
+        The Swedish explanation.
+    url
+        The address asked.
+    status
+        The HTTP status, or ``None`` when no answer came.
+    """
+
+    def __init__(self, message: str, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class OutputFileError(JamlibError):
+    """An output file cannot be written: locked (open in Excel), read-only folder, or a full disk.
+
+    Parameters
+    ----------
+    message
+        The Swedish explanation, naming the file and what to do.
+    path
+        The file concerned.
+    """
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path

@@ -5,7 +5,7 @@ gender-disaggregated indicators and results-chain entries. Each is a
 :class:`TableSchema`: which columns exist, which names users may give them in
 their files (Swedish and English aliases), which values are allowed, and which
 table-wide checks apply. The code that applies these declarations lives in
-:mod:`jamlib.validation`; nothing here reads files or raises errors.
+:mod:`jamlib.ingest.validation`; nothing here reads files or raises errors.
 
 Half points
 -----------
@@ -199,7 +199,7 @@ class TableSchema:
         Columns that identify a row; two rows with the same key and different
         values are a failure.
     checks
-        Names of table-wide checks applied by :mod:`jamlib.validation`.
+        Names of table-wide checks applied by :mod:`jamlib.ingest.validation`.
     """
 
     name: str

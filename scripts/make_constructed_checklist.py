@@ -28,8 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jamlib.published import check_published_table, read_published  # noqa: E402
-from jamlib.rounding import round_half_up  # noqa: E402
+from jamlib.analysis.published import check_published_table  # noqa: E402
+from jamlib.ingest.published import read_published  # noqa: E402
+from jamlib.formatting import round_half_up  # noqa: E402
 from jamlib.schemas import OCCASIONS  # noqa: E402
 
 ROUND = "2020–2022"

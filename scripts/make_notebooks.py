@@ -45,10 +45,12 @@ interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
 """),
     code("""
 import jamlib
-from jamlib import charts, display as show
+from jamlib.report import display as show
+from jamlib.report.view import indicator_views
+from jamlib.run import parameters
 
 kod = jamlib.check_municipality_code(kommunkod)
-sista_ar = jamlib.check_years(till_och_med)
+sista_ar = parameters.check_years(till_och_med)
 data = jamlib.load_indicator_folder(show.find_folder(datamapp))
 rapport = jamlib.indicator_report(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()],
                                   until=sista_ar, reference=jamforelse or None)
@@ -64,13 +66,8 @@ Heldragna linjer: kommunens värden för kvinnor och män. Streckade linjer: jä
 (ovägt medelvärde av medlemmarna, som Koladas "ovägt medel", eller riket).
 """),
     code("""
-for indikator in rapport.persistence["indicator_id"]:
-    egna = rapport.gaps[rapport.gaps["indicator_id"] == indikator]
-    titel = egna["indicator_title"].iloc[0] or indikator
-    enhet = egna["unit"].dropna().iloc[0] if egna["unit"].notna().any() else None
-    charts.show_chart(charts.gap_chart(egna, titel, enhet, jamlib.reference_series(rapport, indikator),
-                                       rapport.reference.label if rapport.reference else None))
-    show.show_table(jamlib.format_gap_table(egna), caption=f"{indikator}: värden per år")
+for vy in indicator_views(rapport):
+    vy.show()
 """),
     md("""
 ## Så ska resultaten läsas
@@ -87,7 +84,7 @@ for indikator in rapport.persistence["indicator_id"]:
 """),
     code("""
 if interaktiv:
-    from jamlib.explorer import show_explorer
+    from jamlib.report.explorer import show_explorer
 
     show_explorer(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()], jamforelse)
 """),
@@ -108,11 +105,13 @@ datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
 """),
     code("""
 import jamlib
-from jamlib import charts, display as show
+from jamlib.analysis.checklist import format_rounds_table, organisation_trajectories, rank_improvements
+from jamlib.report import charts, display as show
+from jamlib.run import parameters
 
 skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
 valda_omgangar = [o.strip() for o in omgangar.split(",") if o.strip()] or sorted(skattningar["round"].unique())
-valda_roller = jamlib.check_roles(roller)
+valda_roller = parameters.check_roles(roller)
 show.show_paragraphs([f"Omgångar: {', '.join(valda_omgangar)}. Roller: {', '.join(valda_roller)}."])
 """),
     code("""
@@ -123,11 +122,11 @@ for roll in valda_roller:
         show.show_heading(f"Omgång {omgang}, {roll}", 2)
         show.show_table(jamlib.format_checklist_table(tabell),
                         caption=f"Genomsnittlig självskattning per moment (antal organisationer: {antal})")
-        ranking = jamlib.rank_improvements(tabell)
+        ranking = rank_improvements(tabell)
         show.show_table(ranking[["rank", "moment", "moment_text", "change_printed"]].rename(columns={
             "rank": "plats", "moment_text": "moment (text)", "change_printed": "förändring"}),
             caption="Moment rangordnade efter förändring (lika tryckta värden delar plats)")
-        charts.show_chart(charts.trajectory_chart(jamlib.organisation_trajectories(skattningar, omgang, roll),
+        charts.show_chart(charts.trajectory_chart(organisation_trajectories(skattningar, omgang, roll),
                                                   f"Varje organisations utveckling, {roll}, {omgang}"))
 """),
     md("""
@@ -139,7 +138,7 @@ data finns inget att jämföra ännu; tabellen visar då bara den omgången.
     code("""
 for roll in valda_roller:
     sida = jamlib.compare_rounds(skattningar[skattningar["round"].isin(valda_omgangar)], roll)
-    show.show_table(jamlib.format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}")
+    show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}")
 """),
 ]
 
@@ -157,16 +156,19 @@ datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
 """),
     code("""
 import jamlib
-from jamlib import charts, display as show
+from jamlib.analysis.checklist import organisation_trajectories
+from jamlib.analysis.narrative import role_sentences
+from jamlib.analysis.role_comparison import format_role_table
+from jamlib.report import charts, display as show
 
 skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
 jamforelse = jamlib.compare_roles(skattningar, omgang)
 show.show_heading(f"Omgång {omgang}")
-show.show_paragraphs(jamlib.role_sentences(jamforelse))
+show.show_paragraphs(role_sentences(jamforelse))
 charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}"))
-charts.show_chart(charts.trajectory_chart(jamlib.organisation_trajectories(skattningar, omgang),
+charts.show_chart(charts.trajectory_chart(organisation_trajectories(skattningar, omgang),
                                           "Varje organisations utveckling"))
-show.show_table(jamlib.format_role_table(jamforelse), caption="Jämförelser och exakta test")
+show.show_table(format_role_table(jamforelse), caption="Jämförelser och exakta test")
 """),
     md("""
 ## Så ska resultaten läsas
@@ -193,7 +195,7 @@ datafil = "data/raw/results_chain/modellkonceptet_2020_2022_resultatkedja.csv"
 """),
     code("""
 import jamlib
-from jamlib import display as show
+from jamlib.report import display as show
 
 kod = jamlib.check_municipality_code(kommunkod)
 kedja = jamlib.load(show.find_folder(datafil), "results_chain", errors="raise").data

@@ -11,7 +11,9 @@ import json
 
 import pytest
 
-from jamlib import load, read_raw, validate
+from jamlib import load
+from jamlib.ingest.readers import read_raw
+from jamlib.ingest.validation import validate
 from jamlib.cli import main
 
 CHECKLIST_HEADER = "Omgång;Organisation;Kommunkod;Roll;Tillfälle;Moment;Poäng\n"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jamlib import check_published_table, format_decimal, load, read_published, round_half_up, suggest_corrections
-from jamlib.checklist import checklist_table, format_checklist_table
+from jamlib import check_published_table, load, read_published, suggest_corrections
+from jamlib.formatting import format_decimal, round_half_up
+from jamlib.analysis.checklist import checklist_table, format_checklist_table
 from jamlib.cli import main
 from tests.conftest import RAW
 
@@ -94,7 +95,7 @@ def test_checklist_table_cli_from_a_file(capsys):
 
 
 def test_moments_ranked_by_improvement_match_what_the_report_says():
-    from jamlib.checklist import rank_improvements
+    from jamlib.analysis.checklist import rank_improvements
 
     ranked = rank_improvements(checklist_table(load(SCORES).data, "2020–2022", "deltagare"))
     # The report: the largest improvement is moment 2 (+1,5); moments 1, 4, 8 and 10 follow (+1,3);

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jamlib.disclosure import shown_only, suppress_small_counts
+from jamlib.analysis.disclosure import shown_only, suppress_small_counts
 
 
 def counts(k: int, m: int, period: str = "2020") -> pd.DataFrame:
@@ -60,7 +60,7 @@ def test_no_value_under_the_threshold_can_be_recovered(k, m, threshold):
 
 
 def test_indicator_report_hides_small_counts_before_anything_is_computed():
-    from jamlib.indicator_report import indicator_report
+    from jamlib.report.indicator_report import indicator_report
 
     rows = []
     for period, (k, nk, m, nm) in {"2020": (2, 3, 20, 40), "2021": (10, 30, 12, 40)}.items():

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jamlib import ingest, load, load_processed, read_published, write_csv, write_parquet
+from jamlib import ingest_folder as ingest, load, load_processed, read_published
+from jamlib.files import write_csv, write_parquet
 from jamlib.cli import main
 from tests.conftest import RAW
 

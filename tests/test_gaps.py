@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from jamlib import load
-from jamlib.gaps import gap_persistence, indicator_gaps
+from jamlib.analysis.gaps import gap_persistence, indicator_gaps
 from tests.conftest import RAW
 
 
@@ -96,7 +96,7 @@ def test_karlstad_waiting_time_turned_in_2022(karlstad):
 
 
 def test_karlstad_narrative_makes_the_supported_claims_and_not_claim_four(karlstad):
-    from jamlib.indicator_report import indicator_report
+    from jamlib.report.indicator_report import indicator_report
 
     report = indicator_report(karlstad, "1780", until="2021", reference="liknande")
     text = report.sentences.set_index("indicator_id")["text"]
@@ -111,7 +111,7 @@ def test_karlstad_narrative_makes_the_supported_claims_and_not_claim_four(karlst
 
 
 def test_gap_trend_by_hand_exact_kendall_and_theil_sen():
-    from jamlib.gaps import gap_trend
+    from jamlib.analysis.gaps import gap_trend
 
     # gaps 10, 8, 6, 5, 1 over five years: every pair decreasing, tau = -1;
     # exact two-sided p = 2 / 5! (only the observed order and its reverse are as extreme)
@@ -129,7 +129,7 @@ def test_gap_trend_by_hand_exact_kendall_and_theil_sen():
 
 
 def test_reference_comparison_against_riket_and_a_group_by_hand():
-    from jamlib.gaps import compare_with_reference
+    from jamlib.analysis.gaps import compare_with_reference
 
     data = pd.concat([
         rows({"2020": {"K": 80.0, "M": 60.0}}),
@@ -145,7 +145,7 @@ def test_reference_comparison_against_riket_and_a_group_by_hand():
 
 
 def test_smaller_gap_and_higher_floor_kfast_style():
-    from jamlib.gaps import gap_and_floor
+    from jamlib.analysis.gaps import gap_and_floor
 
     # Kfast 2018 (from the report): trygghet K 74, M 77. A follow-up with K 78, M 79 meets both goals;
     # K 73, M 74 shrinks the gap but lowers the floor.
@@ -163,7 +163,7 @@ def test_smaller_gap_and_higher_floor_kfast_style():
 
 def test_reference_words_are_understood_and_bad_ones_refused():
     from jamlib.errors import ParameterError
-    from jamlib.reference import resolve_reference
+    from jamlib.analysis.reference import resolve_reference
 
     assert resolve_reference("riket", "1780").codes == ("0000",)
     assert resolve_reference("G176581", "1780").label.startswith("Liknande kommuner äldreomsorg, Karlstad")

@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from jamlib.cli import main
-from jamlib.indicator_report import indicator_report, load_indicator_folder
-from jamlib.kolada_client import KoladaClient, KoladaError, parse_years
+from jamlib.report.indicator_report import indicator_report, load_indicator_folder
+from jamlib.ingest.kolada_client import KoladaClient, KoladaError, parse_years
 from tests.conftest import RAW
 
 
@@ -149,7 +149,7 @@ def test_incomplete_answer_is_refused(kolada, client):
 
 
 def test_more_than_25_ids_are_chunked_and_merged(kolada, client):
-    from jamlib.municipalities import municipalities
+    from jamlib.organisations import municipalities
 
     all_codes = municipalities()
     codes = list(all_codes.loc[all_codes["type"] == "K", "code"][:30])

@@ -6,8 +6,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jamlib import round_half_up, validate
-from jamlib.gaps import indicator_gaps
+from jamlib.formatting import round_half_up
+from jamlib.ingest.validation import validate
+from jamlib.analysis.gaps import indicator_gaps
 
 
 @given(st.integers(min_value=-100_000, max_value=100_000))

@@ -14,10 +14,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from jamlib.batch import Job, run_batch, run_jobs, select_organisations
+from jamlib.run.batch import Job, run_batch, run_jobs, select_organisations
 from jamlib.errors import JamlibError, ParameterError
-from jamlib.html_report import IndexEntry, external_references, safe_filename, write_index
-from jamlib.parameters import check_municipality_code, notebook_parameters
+from jamlib.files import safe_filename
+from jamlib.report.html import IndexEntry, external_references, write_index
+from jamlib.organisations import check_municipality_code
+from jamlib.run.parameters import notebook_parameters
 from tests.conftest import RAW, ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -251,9 +253,9 @@ def test_every_chart_renders_in_headless_chromium_without_network(demo_reports):
 
 
 def test_explorer_view_and_charts_never_plot_suppressed_cells():
-    from jamlib.charts import gap_chart
-    from jamlib.explorer import ExplorerState, explorer_view
-    from jamlib.indicator_report import load_indicator_folder
+    from jamlib.report.charts import gap_chart
+    from jamlib.report.explorer import ExplorerState, explorer_view
+    from jamlib.report.indicator_report import load_indicator_folder
 
     state = ExplorerState(load_indicator_folder(RAW / "kolada"))
     assert ("Karlstad (1780)", "1780") in state.municipalities

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from jamlib import load
-from jamlib.checklist import checklist_table, compare_rounds, organisation_trajectories
+from jamlib.analysis.checklist import checklist_table, compare_rounds, organisation_trajectories
 from jamlib.errors import JamlibError
-from jamlib.representation import classify_act, classify_acts, representation_shares
-from jamlib.role_comparison import compare_roles
+from jamlib.analysis.representation import classify_act, classify_acts, representation_shares
+from jamlib.analysis.role_comparison import compare_roles
 from tests.conftest import RAW
 
 

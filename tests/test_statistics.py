@@ -10,8 +10,8 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from jamlib.errors import JamlibError
-from jamlib.proportions import exact_test, newcombe_interval, proportion_gaps, wilson_interval
-from jamlib.small_samples import cliffs_delta, compare_independent, compare_paired
+from jamlib.analysis.proportions import exact_test, newcombe_interval, proportion_gaps, wilson_interval
+from jamlib.analysis.small_samples import cliffs_delta, compare_independent, compare_paired
 
 
 @pytest.mark.parametrize("k, n", [(0, 10), (1, 4), (12, 40), (40, 40), (3, 7)])

@@ -11,7 +11,7 @@ becomes one indicator row. A ``null`` value stays missing, never 0. Entries
 marked ``isdeleted`` are taken out by default, counted and quarantined.
 
 Kolada's metadata does not say whether a higher value is better, so jamlib keeps
-a small curated table, :data:`KPI_CURATED`; for other KPIs polarity is
+a small curated table, :data:`jamlib.kpis.KPI_CURATED`; for other KPIs polarity is
 ``"okänd"`` and can be set in the indicator file's ``polaritet`` column.
 """
 
@@ -23,25 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from jamlib.errors import DataFileError
-from jamlib.readers import FILE, ROW, RawTable
+from jamlib.kpis import KPI_CURATED
+from jamlib.ingest.raw import FILE, ROW, RawTable
 
-__all__ = ["KPI_CURATED", "read_kolada_json"]
-
-#: Unit, polarity and the Swedish phrase for "the worse-off sex" of the KPIs jamlib knows
-#: (Karlstad's five elderly-care indicators). A sentence reads
-#: "<kvinnor|män><who> har <worse>", where ``worse`` names the other sex as ``{better}``.
-KPI_CURATED: dict[str, dict[str, str]] = {
-    "U23401": {"unit": "dagar", "polarity": "lägre är bättre",
-               "who": "", "worse": "väntat längre än {better} på plats i särskilt boende"},
-    "N20402": {"unit": "per 100 000 invånare", "polarity": "lägre är bättre",
-               "who": " 80 år och äldre", "worse": "oftare än {better} skadats i fall"},
-    "U21455": {"unit": "index", "polarity": "högre är bättre",
-               "who": " i hemtjänsten", "worse": "gett lägre betyg än {better} för inflytande och tillräckligt med tid"},
-    "U21504": {"unit": "procent", "polarity": "högre är bättre",
-               "who": " i hemtjänsten", "worse": "mer sällan än {better} upplevt ett bra bemötande"},
-    "U01421": {"unit": "procent", "polarity": "lägre är bättre",
-               "who": " i hemtjänsten", "worse": "oftare än {better} besvärats av ensamhet"},
-}
+__all__ = ["read_kolada_json"]
 
 _HEADER = ["kommunkod", "organisation", "indikator", "indikatornamn", "period", "kön", "värde", "enhet", "polaritet", "källa"]
 
@@ -86,7 +71,7 @@ def read_kolada_json(path: str | Path) -> RawTable:
     DataFileError
         When the file is not JSON or not of Kolada's shape.
     """
-    from jamlib.municipalities import municipality_name
+    from jamlib.organisations import municipality_name
 
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig")

@@ -17,101 +17,21 @@ file behind: either the old file or the new one is there.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
-import tempfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import pandas as pd
 
 from jamlib.errors import DataFileError
-from jamlib.readers import DATA_SUFFIXES, read_raw
+from jamlib.files import atomic_write, write_csv, write_json, write_parquet
+from jamlib.ingest.readers import DATA_SUFFIXES, read_raw
 from jamlib.schemas import SCHEMAS
-from jamlib.validation import FAILURE_COLUMNS, file_failure, validate
+from jamlib.ingest.validation import FAILURE_COLUMNS, file_failure, validate
 
-__all__ = ["atomic_write", "write_parquet", "write_csv", "safe_cell", "ingest", "load_processed"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[io.IOBase]:
-    """Open a temporary file next to ``path``; move it into place only on success.
-
-    Parameters
-    ----------
-    path
-        Final file name.
-    mode
-        ``"wb"`` or ``"w"`` (text, UTF-8).
-
-    Yields
-    ------
-    file object
-        Write to it; if the block raises, the temporary file is removed and
-        ``path`` is left as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _write_with(path: Path, writer: Callable[[io.BufferedWriter], None]) -> None:
-    with atomic_write(path, "wb") as handle:
-        writer(handle)  # type: ignore[arg-type]
-
-
-def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` to Parquet atomically."""
-    _write_with(Path(path), lambda h: frame.to_parquet(h, index=False))
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise a text cell that a spreadsheet would run as a formula.
-
-    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets
-    a leading apostrophe, which Excel shows as text. Numbers are left alone.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value.replace(",", "."))
-            return value  # a plain negative number such as "-1,5"
-        except ValueError:
-            return "'" + value
-    return value
-
-
-def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` as a CSV that Swedish Excel opens: UTF-8 with BOM, ``;``, no formulas."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell)
-    safe.columns = [safe_cell(str(c)) for c in safe.columns]
-
-    def writer(handle: io.BufferedWriter) -> None:
-        handle.write(safe.to_csv(sep=";", index=False, decimal=",").encode("utf-8-sig"))
-
-    _write_with(Path(path), writer)
-
-
-def _write_json(data: object, path: Path) -> None:
-    _write_with(path, lambda h: h.write(json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")))
-
+__all__ = ["ingest_folder", "load_processed"]
 
 def _checksum(path: Path) -> str:
     digest = hashlib.sha256()
@@ -130,7 +50,7 @@ def _counts(failures: pd.DataFrame, severity: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in subset["rule"].value_counts().items()}
 
 
-def ingest(
+def ingest_folder(
     raw_dir: str | Path = "data/raw",
     processed_dir: str | Path = "data/processed",
     *,
@@ -198,7 +118,7 @@ def ingest(
             "summary": result.summary,
         }
         manifest_rows.append(entry)
-        _write_json({
+        write_json({
             **entry,
             "errors_by_rule": _counts(result.failures, "fel"),
             "warnings_by_rule": _counts(result.failures, "varning"),
@@ -217,7 +137,7 @@ def ingest(
             target.unlink()
     manifest = pd.DataFrame(manifest_rows, columns=["path", "kind", "sha256", "rows_read", "rows_kept",
                                                      "rows_quarantined", "errors", "warnings", "summary"])
-    _write_json(manifest.to_dict(orient="records"), processed_dir / "manifest.json")
+    write_json(manifest.to_dict(orient="records"), processed_dir / "manifest.json")
     failures = pd.concat(all_failures, ignore_index=True) if all_failures else pd.DataFrame(columns=["source", *FAILURE_COLUMNS])
     write_csv(failures, processed_dir / "fel.csv")
     return manifest

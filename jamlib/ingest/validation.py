@@ -24,8 +24,9 @@ from typing import Callable
 import pandas as pd
 
 from jamlib.errors import DataFileError, ValidationError
-from jamlib.municipalities import normalise_code
-from jamlib.readers import FILE, ROW, RawTable, read_raw
+from jamlib.organisations import normalise_code
+from jamlib.vocabulary import CodeProblem
+from jamlib.ingest.readers import FILE, ROW, RawTable, read_raw
 from jamlib.schemas import MOMENTS, SCHEMAS, Column, TableSchema
 
 __all__ = ["ValidationResult", "validate", "load", "FAILURE_COLUMNS"]
@@ -165,7 +166,8 @@ def _parse_cell(col: Column, text: str | None) -> _Cell:
         check = normalise_code(text)
         if check.problem is None:
             return _Cell(check.code)
-        rule = {"leading_zero": "inledande_nolla", "unknown": "okänd_kod", "malformed": "ogiltig_kod"}[check.problem]
+        rule = {CodeProblem.LEADING_ZERO: "inledande_nolla", CodeProblem.UNKNOWN: "okänd_kod",
+                CodeProblem.MALFORMED: "ogiltig_kod"}[check.problem]
         return _Cell(None, rule, check.message)
     if kind in ("number", "integer"):
         number = _parse_number(text)
@@ -413,7 +415,7 @@ def _check_published_cell_range(ctx: _Context) -> None:
 
 
 def _check_published_sums(ctx: _Context) -> None:
-    from jamlib.published import check_published_table
+    from jamlib.analysis.published import check_published_table
 
     for table_id, group in ctx.parsed.groupby("table", sort=False):
         canonical = _published_canonical(group)
@@ -499,7 +501,7 @@ def validate(
     Parameters
     ----------
     raw
-        A :class:`~jamlib.readers.RawTable` from :func:`~jamlib.readers.read_raw`, or a
+        A :class:`~jamlib.ingest.readers.RawTable` from :func:`~jamlib.ingest.readers.read_raw`, or a
         data frame (cells are read as text; rows are numbered from 2 as in Excel).
     kind
         ``checklist``, ``published``, ``indicators`` or ``results_chain``; detected
@@ -635,7 +637,7 @@ def validate(
 
 
 def _excel_text(value: object) -> str | None:
-    from jamlib.readers import _cell_text
+    from jamlib.ingest.readers import _cell_text
 
     return _cell_text(value)
 

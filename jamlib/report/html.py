@@ -5,7 +5,7 @@ A report must open on a locked-down intranet PC without internet. nbconvert's
 are built from the ``basic`` template (body only, code hidden) inside jamlib's
 own page with its own CSS; the Vega libraries (from ``vl-convert-python``'s
 offline bundle) are written into each page once, and one script renders every
-chart placeholder written by :func:`jamlib.charts.show_chart`. No element of a
+chart placeholder written by :func:`jamlib.report.charts.show_chart`. No element of a
 report refers to another host; :func:`external_references` checks that.
 
 Widget outputs (the JupyterLab explorer) are removed before export, so the
@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from jamlib.errors import JamlibError
-from jamlib.store import atomic_write
+from jamlib.files import atomic_write
 
-__all__ = ["export_html", "write_index", "safe_filename", "external_references", "IndexEntry", "vega_bundle"]
+__all__ = ["export_html", "write_index", "external_references", "IndexEntry", "vega_bundle"]
 
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -130,27 +129,6 @@ def external_references(page: str) -> list[str]:
     Plain links (``<a href>``) are not loads and are not listed.
     """
     return [m.group(1) for m in _EXTERNAL.finditer(page)] + [m.group(1) for m in _CSS_URL.finditer(page)]
-
-
-def safe_filename(*parts: str, suffix: str = ".html") -> str:
-    """A file name from codes and names: letters (å, ä, ö kept), digits, ``-`` and ``_`` only.
-
-    ``"../../etc"`` becomes ``"etc"``-like text; the result never contains a
-    path separator or starts with a dot, and is at most 120 characters.
-    """
-    text = "_".join(unicodedata.normalize("NFC", str(p)).strip() for p in parts if str(p).strip())
-    text = text.lower()
-    text = re.sub(r"[^\w\-]+", "_", text, flags=re.UNICODE)
-    text = re.sub(r"_+", "_", text).strip("._-")
-    return (text[:120] or "rapport") + suffix
-
-
-def inside(folder: Path, name: str) -> Path:
-    """``folder / name``, refusing anything that would land outside ``folder``."""
-    target = (folder / name).resolve()
-    if folder.resolve() not in target.parents:
-        raise JamlibError(f"Filnamnet {name!r} skulle hamna utanför {folder}.")
-    return target
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,15 @@ jamlib, or a fresher one fetched with ``jam kolada groups``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 
 from jamlib.errors import ParameterError
-from jamlib.municipalities import municipality_name, normalise_code
+from jamlib.vocabulary import CodeProblem, ReferenceKind
+from jamlib.organisations import municipality_groups, municipality_name, normalise_code
 
-__all__ = ["Reference", "municipality_groups", "resolve_reference"]
+__all__ = ["Reference", "resolve_reference"]
 
 RIKET = "0000"
 
@@ -45,36 +42,9 @@ class Reference:
         Member codes (``("0000",)`` for Riket); never includes the municipality itself.
     """
 
-    kind: str
+    kind: ReferenceKind
     label: str
     codes: tuple[str, ...]
-
-
-@lru_cache(maxsize=4)
-def _groups_text(path: str | None) -> str:
-    if path is None:
-        return resources.files("jamlib").joinpath("_data/municipality_groups.json").read_text(encoding="utf-8")
-    return Path(path).read_text(encoding="utf-8")
-
-
-def municipality_groups(path: str | Path | None = None) -> pd.DataFrame:
-    """Kolada's municipality groups with their members.
-
-    Parameters
-    ----------
-    path
-        A ``municipality_groups.json`` in Kolada's v3 shape; default the copy
-        bundled with jamlib.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per group and member: ``group_id``, ``group_title``,
-        ``member_code``, ``member_name``.
-    """
-    document = json.loads(_groups_text(None if path is None else str(path)))
-    rows = [(g["id"], g["title"], m["id"], m.get("title")) for g in document.get("values", []) for m in g.get("members", [])]
-    return pd.DataFrame(rows, columns=["group_id", "group_title", "member_code", "member_name"])
 
 
 def _similar_group(org_code: str, groups: pd.DataFrame) -> pd.DataFrame:
@@ -117,14 +87,14 @@ def resolve_reference(
     if isinstance(reference, str):
         text = reference.strip()
         if text.lower() in ("riket", RIKET, "sverige", "hela landet"):
-            return Reference("riket", "Riket", (RIKET,))
+            return Reference(ReferenceKind.COUNTRY, "Riket", (RIKET,))
         if text.lower() in ("liknande", "liknande kommuner"):
             group = _similar_group(org_code, groups)
-            return Reference("grupp", group["group_title"].iloc[0],
+            return Reference(ReferenceKind.GROUP, group["group_title"].iloc[0],
                              tuple(c for c in group["member_code"] if c != org_code))
         by_id = groups[(groups["group_id"] == text) | (groups["group_title"] == text)]
         if not by_id.empty:
-            return Reference("grupp", by_id["group_title"].iloc[0],
+            return Reference(ReferenceKind.GROUP, by_id["group_title"].iloc[0],
                              tuple(c for c in by_id["member_code"] if c != org_code))
         items = [part.strip() for part in text.split(",") if part.strip()]
     else:
@@ -132,7 +102,7 @@ def resolve_reference(
     codes = []
     for item in items:
         check = normalise_code(item)
-        if check.code is None or check.problem in ("unknown", "malformed"):
+        if check.code is None or check.problem in (CodeProblem.UNKNOWN, CodeProblem.MALFORMED):
             raise ParameterError(
                 f"Jämförelsen \"{item}\" förstås inte. Skriv \"riket\", \"liknande\", ett grupp-id från Kolada "
                 f"(t.ex. G176581) eller kommunkoder med fyra siffror, t.ex. \"0484,0780\". {check.message}".strip())
@@ -142,4 +112,4 @@ def resolve_reference(
         raise ParameterError("Jämförelsegruppen är tom: ange minst en annan kommun än den som analyseras.")
     names = [municipality_name(c) or c for c in codes]
     label = names[0] if len(names) == 1 else "Egen jämförelsegrupp (" + ", ".join(names) + ")"
-    return Reference("lista", label, tuple(dict.fromkeys(codes)))
+    return Reference(ReferenceKind.LIST, label, tuple(dict.fromkeys(codes)))

@@ -7,7 +7,7 @@ display output, streams and errors into the notebook exactly as a kernel
 would. It is registered under the name ``jamlib`` (also as a
 ``papermill.engine`` entry point: ``papermill --engine jamlib ...``).
 
-Isolation is the caller's job: :mod:`jamlib.batch` forks a fresh child of a
+Isolation is the caller's job: :mod:`jamlib.run.batch` forks a fresh child of a
 pre-warmed process for every report, so nothing one report defines can reach
 the next.
 """

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.kolada import KPI_CURATED
-from jamlib.rounding import format_decimal
+from jamlib.kpis import KPI_CURATED
+from jamlib.formatting import format_decimal, sentence_start
 
 __all__ = ["persistence_sentence", "role_sentences", "indicator_sentences"]
 
 _SEX_WORDS = {"K": "kvinnor", "M": "män"}
-
-
-def sentence_start(text: str) -> str:
-    """``text`` with its first letter capitalised and the rest untouched (unlike ``str.capitalize``)."""
-    return text[:1].upper() + text[1:]
 
 
 def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> str:
@@ -30,7 +25,7 @@ def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> 
     Parameters
     ----------
     row
-        A row of :func:`jamlib.gaps.gap_persistence`.
+        A row of :func:`jamlib.analysis.gaps.gap_persistence`.
     org_name
         The organisation's name, to start the sentence ("I Karlstad har ...").
 
@@ -63,7 +58,7 @@ def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> 
 
 
 def role_sentences(comparison: pd.DataFrame) -> list[str]:
-    """Sentences on mentors versus participants from :func:`jamlib.role_comparison.compare_roles`.
+    """Sentences on mentors versus participants from :func:`jamlib.analysis.role_comparison.compare_roles`.
 
     Parameters
     ----------
@@ -104,11 +99,11 @@ def indicator_sentences(persistence: pd.DataFrame, trend: pd.DataFrame | None = 
     Parameters
     ----------
     persistence
-        :func:`jamlib.gaps.gap_persistence` for one organisation.
+        :func:`jamlib.analysis.gaps.gap_persistence` for one organisation.
     trend
-        :func:`jamlib.gaps.gap_trend` for the same organisation, optional.
+        :func:`jamlib.analysis.gaps.gap_trend` for the same organisation, optional.
     reference
-        :func:`jamlib.gaps.compare_with_reference`, optional; its latest period
+        :func:`jamlib.analysis.gaps.compare_with_reference`, optional; its latest period
         per indicator is used.
     org_name
         The organisation's name.

@@ -3,7 +3,7 @@
 Everything that may come from data (organisation names, titles, free text) is
 escaped before it becomes HTML, so an organisation called
 ``<script>alert(1)</script>`` is shown as text. Numbers are formatted the
-Swedish way by the caller (:func:`jamlib.rounding.format_decimal`).
+Swedish way by the caller (:func:`jamlib.formatting.format_decimal`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-from jamlib.charts import table_html
+from jamlib.report.charts import table_html
 
 __all__ = ["show_heading", "show_paragraphs", "show_table", "find_folder"]
 

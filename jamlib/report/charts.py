@@ -7,10 +7,10 @@ thousands (Vega's ``locale``).
 
 :func:`show_chart` displays a chart as an HTML placeholder holding the chart's
 specification (text from data escaped so that it cannot end the script
-element). :func:`jamlib.html_report.export_html` adds the Vega libraries to the
+element). :func:`jamlib.report.html.export_html` adds the Vega libraries to the
 exported page once, so every chart on a page renders with the network off.
 Chart data never contain suppressed cells: callers pass data through
-:func:`jamlib.disclosure.shown_only` first, and :func:`gap_chart` refuses data
+:func:`jamlib.analysis.disclosure.shown_only` first, and :func:`gap_chart` refuses data
 that still carry suppressed rows.
 """
 
@@ -21,6 +21,8 @@ import json
 
 import altair as alt
 import pandas as pd
+
+from jamlib.errors import DisclosureError
 
 __all__ = ["SEX_COLOURS", "SEX_LABELS", "gap_chart", "trajectory_chart", "role_chart", "show_chart", "table_html",
            "chart_html"]
@@ -60,7 +62,7 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
     Parameters
     ----------
     gaps
-        :func:`jamlib.gaps.indicator_gaps` rows of one organisation and indicator.
+        :func:`jamlib.analysis.gaps.indicator_gaps` rows of one organisation and indicator.
     title
         Chart title (Swedish).
     unit
@@ -74,7 +76,8 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
     altair.Chart
     """
     if "suppressed" in gaps.columns and gaps["suppressed"].astype(bool).any():
-        raise ValueError("chart data must not contain suppressed cells; use shown_only first")
+        raise DisclosureError("Diagrammets data innehåller dolda värden (suppressed): de får aldrig visas. "
+                              "Kör suppress_small_counts och shown_only först.")
     long = gaps.melt(id_vars=["period"], value_vars=["value_K", "value_M"], var_name="sex", value_name="value")
     long = long.dropna(subset=["value"])
     long["Kön"] = long["sex"].map({"value_K": "Kvinnor", "value_M": "Män"})
@@ -107,7 +110,7 @@ def trajectory_chart(trajectories: pd.DataFrame, title: str) -> alt.TopLevelMixi
     Parameters
     ----------
     trajectories
-        :func:`jamlib.checklist.organisation_trajectories`.
+        :func:`jamlib.analysis.checklist.organisation_trajectories`.
     title
         Chart title.
     """
@@ -134,7 +137,7 @@ def role_chart(comparison: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     Parameters
     ----------
     comparison
-        :func:`jamlib.role_comparison.compare_roles`.
+        :func:`jamlib.analysis.role_comparison.compare_roles`.
     title
         Chart title.
     """

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from jamlib.narrative import sentence_start
-from jamlib.rounding import format_decimal
+from jamlib.formatting import format_decimal, sentence_start
 
 __all__ = ["GroupTest", "compare_independent", "compare_paired", "cliffs_delta", "conclusion"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from jamlib.errors import JamlibError
-from jamlib.municipalities import municipality_name
+from jamlib.organisations import municipality_name
 from jamlib.schemas import GOALS, LEVELS, MOMENTS
 
 __all__ = ["ResultsChainOverview", "results_chain_overview"]

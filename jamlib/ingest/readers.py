@@ -9,7 +9,7 @@ sheet) and its row number as the user sees it in Excel (the header is row 1).
 Supported: CSV (UTF-8, UTF-8 with BOM, and Swedish Excel exports with ``;``,
 decimal comma and cp1252), XLSX (long tables, and SKR-style wide sheets with
 moments as rows and occasions as columns, one sheet per organisation), Parquet,
-and Kolada API JSON (see :mod:`jamlib.kolada`).
+and Kolada API JSON (see :mod:`jamlib.ingest.kolada_files`).
 """
 
 from __future__ import annotations
@@ -18,55 +18,20 @@ import csv
 import datetime as _dt
 import io
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from jamlib.errors import DataFileError
+from jamlib.ingest.kolada_files import read_kolada_json
+from jamlib.ingest.raw import FILE, ROW, RawTable
 from jamlib.schemas import _OCCASION_LABELS
 
 __all__ = ["RawTable", "read_raw", "DATA_SUFFIXES"]
 
+
 #: File endings that are read as data.
 DATA_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".json")
-
-FILE = "_file"
-ROW = "_row"
-
-
-@dataclass
-class RawTable:
-    """Cells as text, with their origin.
-
-    Attributes
-    ----------
-    path
-        The file read.
-    frame
-        One row per data row; the file's own headers as columns, every cell a
-        ``str`` or ``None``; plus ``_file`` (file name, and sheet where there is
-        one) and ``_row`` (row number as seen in Excel; for JSON the record number).
-    removed
-        Rows the reader took out by a documented rule (e.g. Kolada rows marked
-        ``isdeleted``), same columns plus ``_reason``. They are counted and
-        quarantined, never lost.
-    kind
-        The table kind when the format itself tells (Kolada JSON, SKR wide sheet).
-    notes
-        What the reader noticed (encoding, separator), in Swedish.
-    is_metadata
-        True for files that describe data rather than hold it (Kolada's
-        ``kpi.json``, ``municipality.json``); they are not validated as tables.
-    """
-
-    path: Path
-    frame: pd.DataFrame
-    removed: pd.DataFrame = field(default_factory=pd.DataFrame)
-    kind: str | None = None
-    notes: list[str] = field(default_factory=list)
-    is_metadata: bool = False
-
 
 def _cell_text(value: object) -> str | None:
     """Turn a cell from Excel or Parquet into the text the user sees."""
@@ -319,8 +284,6 @@ def read_raw(path: str | Path) -> RawTable:
     if suffix == ".parquet":
         return _read_parquet(path)
     if suffix == ".json":
-        from jamlib.kolada import read_kolada_json
-
         return read_kolada_json(path)
     raise DataFileError(
         f"{path.name}: filtypen '{suffix}' känns inte igen. Använd CSV, Excel (.xlsx), Parquet eller Kolada-JSON.",

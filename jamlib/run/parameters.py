@@ -7,7 +7,7 @@ municipality code's leading zero:
 * a YAML parameter file (``-f``) reads ``kommunkod: 0114`` as the *octal*
   number 76, but ``0180`` (8 is no octal digit) as the text ``"0180"``.
 
-:func:`check_municipality_code` repairs what can be repaired without doubt
+:func:`jamlib.organisations.check_municipality_code` repairs what can be repaired without doubt
 (``180`` can only be ``"0180"``) and refuses, in Swedish, what cannot (``76``
 might be the octal reading of ``0114``): a report must never silently analyse
 the wrong municipality. :func:`notebook_parameters` reads the names a notebook
@@ -21,67 +21,8 @@ import json
 from pathlib import Path
 
 from jamlib.errors import ParameterError
-from jamlib.municipalities import municipality_name, normalise_code
 
-__all__ = ["check_municipality_code", "check_code_list", "check_years", "check_roles", "notebook_parameters",
-           "check_parameter_names"]
-
-
-def _octal_reading(value: int) -> str | None:
-    """The code a YAML 1.1 reader would have turned into ``value`` (``0114`` -> 76), if valid."""
-    text = "0" + format(value, "o")
-    if len(text) == 4 and municipality_name(text) is not None:
-        return text
-    return None
-
-
-def check_municipality_code(value: object, parameter: str = "kommunkod") -> str:
-    """Return a valid 4-digit code for ``value`` or raise a Swedish :class:`ParameterError`.
-
-    Parameters
-    ----------
-    value
-        What the notebook received: ``"0180"``, ``180`` (repaired), ``"180"``
-        (repaired), ``76`` (refused: possibly YAML's octal reading of ``0114``).
-    parameter
-        The parameter's name, for the message.
-
-    Returns
-    -------
-    str
-        The code, e.g. ``"0180"``.
-    """
-    if isinstance(value, bool) or value is None:
-        raise ParameterError(f"Parametern {parameter} saknar en kommunkod (fick {value!r}).")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    octal = _octal_reading(value) if isinstance(value, int) and value >= 0 else None
-    check = normalise_code(value)
-    plain = check.code if check.code is not None and check.problem in (None, "leading_zero") else None
-    if octal and plain and octal != plain:
-        raise ParameterError(
-            f"Parametern {parameter} = {value} är tvetydig: det kan vara {plain} ({municipality_name(plain)}) "
-            f"eller {octal} ({municipality_name(octal)}) som en YAML-fil läst som ett oktalt tal. "
-            f"Skriv koden inom citattecken, t.ex. {parameter}: \"{octal}\".")
-    if plain:
-        return plain
-    if octal:
-        raise ParameterError(
-            f"Parametern {parameter} = {value} är ingen kommunkod. Troligen stod det {octal} "
-            f"({municipality_name(octal)}) i en YAML-fil, som läser tal med inledande nolla som oktala tal. "
-            f"Skriv koden inom citattecken: {parameter}: \"{octal}\".")
-    raise ParameterError(f"Parametern {parameter}: {check.message or f'{value!r} är ingen kommunkod.'}")
-
-
-def check_code_list(value: object, parameter: str = "kommuner") -> list[str]:
-    """Check a list of codes (a list, or a comma-separated text); see :func:`check_municipality_code`."""
-    if isinstance(value, str):
-        items: list[object] = [part.strip() for part in value.split(",") if part.strip()]
-    elif isinstance(value, (list, tuple)):
-        items = list(value)
-    else:
-        items = [value]
-    return [check_municipality_code(item, parameter) for item in items]
+__all__ = ["check_years", "check_roles", "notebook_parameters", "check_parameter_names"]
 
 
 def check_years(value: object, parameter: str = "till_och_med") -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jamlib.errors import JamlibError
-from jamlib.rounding import format_decimal, round_half_up
+from jamlib.formatting import format_decimal, round_half_up
 from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
 
 __all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements",

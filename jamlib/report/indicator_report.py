@@ -10,24 +10,22 @@ display what this returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from jamlib.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
-from jamlib.errors import DataFileError, ParameterError
-from jamlib.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
-from jamlib.municipalities import municipality_name, normalise_code
-from jamlib.narrative import indicator_sentences
-from jamlib.reference import Reference, resolve_reference
+from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
+from jamlib.errors import DataFileError, NoDataError
+from jamlib.formatting import period_start
+from jamlib.kpis import KARLSTAD_INDICATORS
+from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
+from jamlib.organisations import check_municipality_code, municipality_name
+from jamlib.analysis.narrative import indicator_sentences
+from jamlib.analysis.reference import Reference, resolve_reference
 
 __all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
            "reference_means"]
-
-#: The five elderly-care indicators Karlstad followed (the SKR report), the default indicator set.
-KARLSTAD_INDICATORS: tuple[str, ...] = ("U23401", "N20402", "U21455", "U21504", "U01421")
-
 
 @dataclass(frozen=True)
 class IndicatorReport:
@@ -40,12 +38,12 @@ class IndicatorReport:
     reference
         The resolved reference, or ``None``.
     gaps
-        :func:`jamlib.gaps.indicator_gaps` for the municipality.
+        :func:`jamlib.analysis.gaps.indicator_gaps` for the municipality.
     reference_gaps
         The same for the reference's members (for charts).
     persistence, trend, comparison
-        :func:`~jamlib.gaps.gap_persistence`, :func:`~jamlib.gaps.gap_trend`,
-        :func:`~jamlib.gaps.compare_with_reference` (empty without a reference).
+        :func:`~jamlib.analysis.gaps.gap_persistence`, :func:`~jamlib.analysis.gaps.gap_trend`,
+        :func:`~jamlib.analysis.gaps.compare_with_reference` (empty without a reference).
     sentences
         ``indicator_id`` and ``text``: the Swedish summary per indicator.
     missing_indicators
@@ -53,6 +51,10 @@ class IndicatorReport:
     suppressed_cells
         How many of the municipality's values were hidden by disclosure control
         (fewer persons behind them than the threshold, or secondary suppression).
+    hidden
+        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here).
+    threshold
+        The disclosure threshold used.
     """
 
     org_code: str
@@ -66,6 +68,8 @@ class IndicatorReport:
     sentences: pd.DataFrame
     missing_indicators: tuple[str, ...]
     suppressed_cells: int = 0
+    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex"]))
+    threshold: int = DEFAULT_THRESHOLD
 
 
 def _folder_key(folder: Path) -> tuple:
@@ -98,7 +102,7 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     DataFileError
         When the folder does not exist or holds no data files.
     """
-    from jamlib.validation import load
+    from jamlib.ingest.validation import load
 
     folder = Path(folder)
     key = (str(folder.resolve()), _folder_key(folder)) if folder.is_dir() else None
@@ -144,7 +148,7 @@ def indicator_report(
     threshold
         Disclosure threshold: values resting on fewer persons (where the
         denominator is known) are suppressed before anything is computed or
-        shown, with secondary suppression (:func:`jamlib.disclosure.suppress_small_counts`).
+        shown, with secondary suppression (:func:`jamlib.analysis.disclosure.suppress_small_counts`).
 
     Returns
     -------
@@ -153,25 +157,29 @@ def indicator_report(
     Raises
     ------
     ParameterError
-        When the code is not a municipality or region, or no requested indicator
-        has values for it.
+        When the code is not a municipality or region.
+    NoDataError
+        When no requested indicator has values for it.
     """
-    check = normalise_code(org_code)
-    if check.code is None or check.problem in ("unknown", "malformed"):
-        raise ParameterError(f"Kommunkoden {org_code!r} kan inte användas. {check.message}".strip())
-    code = check.code
+    code = check_municipality_code(org_code, "kommunkod")
     name = municipality_name(code) or code
     resolved = resolve_reference(reference, code, groups) if reference else None
     ids = list(indicator_ids) if indicator_ids is not None else None
     wanted_codes = {code, *(resolved.codes if resolved else ())}
     indicators = indicators[indicators["org_code"].isin(wanted_codes)]
     screened = suppress_small_counts(indicators, threshold=threshold)
-    suppressed_cells = int((screened["suppressed"] & (screened["org_code"] == code)).sum())
+    own_hidden = screened["suppressed"] & (screened["org_code"] == code)
+    if ids is not None:
+        own_hidden &= screened["indicator_id"].isin(ids)
+    if until is not None:
+        own_hidden &= screened["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)
+    suppressed_cells = int(own_hidden.sum())
+    hidden = screened.loc[own_hidden, ["indicator_id", "period", "sex"]].reset_index(drop=True)
     indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
     own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
     if own.empty:
         wanted = ", ".join(ids) if ids else "några indikatorer"
-        raise ParameterError(f"Det finns inga värden för {name} ({code}) för {wanted}"
+        raise NoDataError(f"Det finns inga värden för {name} ({code}) för {wanted}"
                              + (f" till och med {until}" if until else "") + ".")
     present = set(own["indicator_id"])
     missing = tuple(i for i in (ids or []) if i not in present)
@@ -191,7 +199,7 @@ def indicator_report(
                 "ett sådant värde) och visas inte.")
         sentences = pd.concat([sentences, pd.DataFrame([{"indicator_id": "", "text": note}])], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
-                           suppressed_cells)
+                           suppressed_cells, hidden, threshold)
 
 
 def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:
@@ -211,7 +219,7 @@ def reference_means(member_gaps: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     member_gaps
-        :func:`jamlib.gaps.indicator_gaps` rows of the members, one indicator.
+        :func:`jamlib.analysis.gaps.indicator_gaps` rows of the members, one indicator.
 
     Returns
     -------

@@ -5,7 +5,7 @@ municipality) spends almost all its time starting interpreters and kernels
 and importing libraries. :func:`run_batch` instead warms one process up
 (imports, the vega bundle, the data the notebook will load) and then *forks*
 a fresh child for every report. The child executes the notebook with
-:class:`jamlib.engine.InProcessEngine`, exports HTML and exits; whatever it
+:class:`jamlib.run.engine.InProcessEngine`, exports HTML and exits; whatever it
 defined or changed dies with it, so nothing can leak from one municipality's
 report to the next. Up to ``workers`` children run at once; a child that
 fails or crashes costs only its own report.
@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Callable
 
 from jamlib.errors import JamlibError, ParameterError
-from jamlib.html_report import IndexEntry, export_html, inside, safe_filename, write_index
-from jamlib.municipalities import municipalities, municipality_name
-from jamlib.parameters import check_municipality_code, check_parameter_names, notebook_parameters
+from jamlib.files import inside, safe_filename
+from jamlib.report.html import IndexEntry, export_html, write_index
+from jamlib.organisations import municipalities, municipality_name
+from jamlib.organisations import check_municipality_code
+from jamlib.run.parameters import check_parameter_names, notebook_parameters
 
 __all__ = ["BatchResult", "Job", "run_batch", "run_jobs", "select_organisations"]
 
@@ -96,7 +98,7 @@ def select_organisations(org: list[str] | None = None, group: str | None = None,
             raise ParameterError(f"Länskoden {lan} har inga kommuner (län har koder 01–25).")
         codes.extend(chosen)
     if group:
-        from jamlib.reference import municipality_groups
+        from jamlib.organisations import municipality_groups
 
         groups = municipality_groups()
         members = groups.loc[(groups["group_id"] == group) | (groups["group_title"] == group), "member_code"]
@@ -123,9 +125,9 @@ def _prewarm(notebook: Path, parameters: dict) -> None:
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
 
     import jamlib  # noqa: F401
-    import jamlib.engine  # noqa: F401
-    from jamlib.html_report import vega_bundle
-    from jamlib.indicator_report import load_indicator_folder
+    import jamlib.run.engine  # noqa: F401
+    from jamlib.report.html import vega_bundle
+    from jamlib.report.indicator_report import load_indicator_folder
 
     vega_bundle()
     declared = notebook_parameters(notebook)
@@ -133,7 +135,7 @@ def _prewarm(notebook: Path, parameters: dict) -> None:
         import ast
 
         folder = parameters.get("datamapp", ast.literal_eval(declared["datamapp"]))
-        from jamlib.display import find_folder
+        from jamlib.report.display import find_folder
 
         try:
             load_indicator_folder(find_folder(str(folder)))

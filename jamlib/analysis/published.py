@@ -3,7 +3,7 @@
 A published table prints group means per moment and occasion, rounded to one
 decimal, a ``Totalt`` row (the sum of the moment means) and a ``+/-`` column
 (the change from the first to the last occasion). Because every printed value
-stands for an interval (see :func:`jamlib.rounding.printed_interval`), the
+stands for an interval (see :func:`jamlib.formatting.printed_interval`), the
 rounded parts need not add up to the rounded total. This module finds the
 totals and changes that *cannot* be explained by rounding, and points to the
 cell or cells whose correction would explain the most of those findings.
@@ -18,48 +18,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from jamlib.rounding import format_decimal, printed_interval
+from jamlib.formatting import format_decimal, printed_interval
 from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
 
-__all__ = ["read_published", "check_published_table", "suggest_corrections"]
+__all__ = ["check_published_table", "suggest_corrections"]
 
 _EPS = 1e-9
 _CHANGE = "change"
 _TOTAL = "Totalt"
-
-
-def read_published(path: str | Path) -> pd.DataFrame:
-    """Read a published table exactly as printed, inconsistent totals included.
-
-    Unlike :func:`jamlib.load`, rows whose totals or changes do not add up are
-    kept, because finding them is the point of :func:`check_published_table`.
-
-    Parameters
-    ----------
-    path
-        A published-table file (CSV or Excel with the columns of
-        :data:`jamlib.schemas.PUBLISHED`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The canonical published table (one or more tables, column ``table``).
-
-    Raises
-    ------
-    ValidationError
-        When cells cannot be read (not numbers, unknown moments, wrong columns).
-    """
-    from jamlib.readers import read_raw
-    from jamlib.validation import validate
-
-    result = validate(read_raw(path), "published", skip_checks=("published_sums",))
-    result.raise_for_failures()
-    return result.data
 
 
 @dataclass(frozen=True)

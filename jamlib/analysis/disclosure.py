@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jamlib.rounding import format_decimal
+from jamlib.formatting import format_decimal
 
 __all__ = ["DEFAULT_THRESHOLD", "suppress_small_counts", "shown_only", "suppression_label"]
 

@@ -2,7 +2,7 @@
 
 Every response is kept under the cache folder (default ``data/raw/kolada/``)
 in exactly the shape of the bundled snapshot, so a fetched set loads through
-:func:`jamlib.indicator_report.load_indicator_folder` like the snapshot does,
+:func:`jamlib.report.indicator_report.load_indicator_folder` like the snapshot does,
 can be committed and shared, and is re-used offline: fetching the same query
 again reads the cache unless ``refresh=True``.
 
@@ -28,8 +28,8 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from jamlib.errors import JamlibError
-from jamlib.store import atomic_write
+from jamlib.errors import JamlibError, KoladaError
+from jamlib.files import atomic_write
 
 __all__ = ["KoladaClient", "KoladaError", "FetchResult", "DEFAULT_BASE_URL", "parse_years"]
 
@@ -40,15 +40,6 @@ MAX_IDS_PER_SEGMENT = 25
 
 #: Largest page Kolada serves.
 PER_PAGE = 5000
-
-
-class KoladaError(JamlibError):
-    """A request to Kolada failed; ``url`` and ``status`` say which and how."""
-
-    def __init__(self, message: str, url: str, status: int | None = None):
-        super().__init__(message)
-        self.url = url
-        self.status = status
 
 
 @dataclass
@@ -297,13 +288,13 @@ class KoladaClient:
         pandas.DataFrame
             ``group_id``, ``group_title``, ``member_code``, ``member_name``.
         """
-        from jamlib.reference import municipality_groups
+        from jamlib.organisations import municipality_groups
 
         _, path, _ = self._cached("municipality_groups.json",
                                   self._url("municipality_groups", {"per_page": PER_PAGE}), refresh)
         frame = municipality_groups(path)
         if municipality:
-            from jamlib.municipalities import municipality_name
+            from jamlib.organisations import municipality_name
 
             name = municipality_name(municipality)
             own = frame["group_title"].str.contains(f", {name},", regex=False) if name else False
@@ -354,7 +345,7 @@ class KoladaClient:
         -------
         FetchResult
         """
-        from jamlib.validation import load
+        from jamlib.ingest.validation import load
 
         kpi_ids = list(dict.fromkeys(str(k).strip() for k in kpis if str(k).strip()))
         if not kpi_ids:
@@ -429,8 +420,8 @@ class KoladaClient:
 
 
 def _deleted_rows(path: Path) -> pd.DataFrame:
-    from jamlib.kolada import read_kolada_json
-    from jamlib.validation import validate
+    from jamlib.ingest.kolada_files import read_kolada_json
+    from jamlib.ingest.validation import validate
 
     raw = read_kolada_json(path)
     removed = raw.removed.drop(columns=["_reason"])

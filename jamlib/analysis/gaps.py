@@ -20,12 +20,11 @@ result says so in ``uncertainty``.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-from jamlib.rounding import format_decimal
+from jamlib.formatting import format_decimal
+from jamlib.formatting import period_start as _period_start
 
 __all__ = ["indicator_gaps", "gap_persistence", "gap_trend", "compare_with_reference", "gap_and_floor",
            "format_gap_table"]
@@ -34,11 +33,6 @@ __all__ = ["indicator_gaps", "gap_persistence", "gap_trend", "compare_with_refer
 _DIFFERENCE_UNITS = {"procent": "procentenheter", "index": "indexenheter"}
 
 _UNCERTAINTY_UNKNOWN = "kan inte beräknas: antal svarande/personer saknas"
-
-
-def _period_start(period: str) -> int | None:
-    match = re.match(r"^(\d{4})", str(period))
-    return int(match.group(1)) if match else None
 
 
 def _disadvantaged(gap: float, polarity: str | None) -> str | None:
@@ -218,7 +212,7 @@ def gap_trend(gaps: pd.DataFrame) -> pd.DataFrame:
 
     from scipy import stats
 
-    from jamlib.small_samples import conclusion
+    from jamlib.analysis.small_samples import conclusion
 
     rows = []
     for (code, name, indicator), group in _both(gaps).groupby(["org_code", "org_name", "indicator_id"], dropna=False, sort=False):
@@ -283,7 +277,7 @@ def compare_with_reference(gaps: pd.DataFrame, org_code: str, reference_codes: t
     org_code
         The organisation.
     reference_codes
-        Codes of the reference (from :func:`jamlib.reference.resolve_reference`).
+        Codes of the reference (from :func:`jamlib.analysis.reference.resolve_reference`).
     reference_label
         Name of the reference for the text.
 

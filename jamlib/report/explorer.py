@@ -1,10 +1,11 @@
 """The interactive indicator explorer for JupyterLab (ipywidgets).
 
 Pick a municipality, an indicator and a reference; the chart and the table
-update in place. Only :func:`jamlib.gaps.indicator_gaps` runs per change, on
-rows filtered once per indicator, so an update stays well under 200 ms on the
-bundled data (``bench/bench_explorer.py`` measures it). In exported HTML the
-widget is removed (:func:`jamlib.html_report.export_html`) and the static
+update in place. Each change builds the same disclosure-safe view as the
+report (:func:`jamlib.report.view.indicator_view`) from rows split once per
+indicator, so an update stays fast on the bundled data
+(``bench/bench_explorer.py`` measures it). In exported HTML the
+widget is removed (:func:`jamlib.report.html.export_html`) and the static
 charts and tables above it remain.
 """
 
@@ -12,10 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.gaps import format_gap_table, indicator_gaps
-from jamlib.indicator_report import reference_means
-from jamlib.municipalities import municipality_name
-from jamlib.reference import resolve_reference
+from jamlib.organisations import municipality_name
+from jamlib.report.indicator_report import indicator_report
+from jamlib.report.view import indicator_view
 
 __all__ = ["ExplorerState", "explorer_view", "indicator_explorer", "show_explorer"]
 
@@ -27,7 +27,7 @@ class ExplorerState:
         self.by_indicator = {k: v for k, v in indicators.groupby("indicator_id", sort=True)}
         self.titles = {k: (v["indicator_title"].dropna().iloc[0] if v["indicator_title"].notna().any() else k)
                        for k, v in self.by_indicator.items()}
-        from jamlib.municipalities import municipalities
+        from jamlib.organisations import municipalities
 
         registry = municipalities()
         kommuner = set(registry.loc[registry["type"] == "K", "code"])
@@ -38,22 +38,18 @@ class ExplorerState:
 def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, reference: str) -> tuple:
     """Chart and table for one choice (what the widget shows on every change).
 
+    The view is built by :func:`jamlib.indicator_report` and
+    :func:`jamlib.report.view.indicator_view`, so values resting on too few
+    persons are hidden here exactly as in the report.
+
     Returns
     -------
     tuple
         ``(altair chart, formatted table)``.
     """
-    from jamlib.charts import gap_chart
-
-    rows = state.by_indicator[indicator_id]
-    own = indicator_gaps(rows[rows["org_code"] == org_code])
-    ref = resolve_reference(reference, org_code)
-    long = reference_means(indicator_gaps(rows[rows["org_code"].isin(ref.codes)]))
-    chart = gap_chart(own, f"{municipality_name(org_code) or org_code}: {state.titles[indicator_id]}",
-                      unit=own["unit"].dropna().iloc[0] if own["unit"].notna().any() else None,
-                      reference=long, reference_label=ref.label)
-    table = format_gap_table(own)
-    return chart, table
+    report = indicator_report(state.by_indicator[indicator_id], org_code, [indicator_id], reference=reference or None)
+    view = indicator_view(report, indicator_id)
+    return view.chart(), view.table
 
 
 def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[str] | None = None,
@@ -67,7 +63,7 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
     import ipywidgets as widgets
     from IPython.display import display
 
-    from jamlib.display import show_table
+    from jamlib.report.display import show_table
 
     state = ExplorerState(indicators if indicator_ids is None else indicators[indicators["indicator_id"].isin(indicator_ids)])
     municipality = widgets.Dropdown(options=state.municipalities, value=org_code, description="Kommun")

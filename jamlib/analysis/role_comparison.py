@@ -2,10 +2,10 @@
 
 The unit of analysis is the organisation (a municipality or region), because
 that is what was sampled: each organisation's total (sum of its ten moment
-means, 10–40) per occasion comes from :func:`jamlib.checklist.organisation_trajectories`.
+means, 10–40) per occasion comes from :func:`jamlib.analysis.checklist.organisation_trajectories`.
 Mentors and participants are different organisations, so the groups are
 independent, and they are tiny (the bundled round has 2 mentors and 4
-participants). All tests are exact (:mod:`jamlib.small_samples`) and every row
+participants). All tests are exact (:mod:`jamlib.analysis.small_samples`) and every row
 says in Swedish what can and cannot be concluded.
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.checklist import organisation_trajectories
+from jamlib.analysis.checklist import organisation_trajectories
 from jamlib.errors import JamlibError
 from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
-from jamlib.small_samples import compare_independent, compare_paired
+from jamlib.analysis.small_samples import compare_independent, compare_paired
 
 __all__ = ["compare_roles", "format_role_table"]
 
@@ -105,7 +105,7 @@ def format_role_table(comparison: pd.DataFrame) -> pd.DataFrame:
         Text columns: what is compared, mentors, participants, difference,
         organisations, p, lowest possible p, Cliff's delta and the conclusion.
     """
-    from jamlib.rounding import format_decimal
+    from jamlib.formatting import format_decimal
 
     what = {"nivå": "Nivå", "förändring": "Förändring, mentorer mot deltagare",
             "förändring mentor": "Mentorernas förändring", "förändring deltagare": "Deltagarnas förändring"}

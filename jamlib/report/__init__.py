@@ -1,0 +1,1 @@
+"""What readers see: charts, tables, offline HTML, the indicator report and the explorer."""

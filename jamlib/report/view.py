@@ -1,0 +1,152 @@
+"""One indicator for one organisation, as every reader sees it: chart, table and sentences.
+
+The report notebook, the JupyterLab explorer and ``jam gaps`` all show an
+indicator through :func:`indicator_view`, and it is built only from an
+:class:`~jamlib.report.indicator_report.IndicatorReport`, whose values passed
+disclosure control before anything was computed. A value resting on fewer
+persons than the threshold is therefore absent from the chart and its embedded
+data, and shown as "färre än 5" in the table, wherever the view is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from jamlib.analysis.disclosure import suppression_label
+from jamlib.analysis.gaps import format_gap_table
+from jamlib.formatting import period_start
+from jamlib.report.indicator_report import IndicatorReport, reference_series
+
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["IndicatorView", "indicator_view", "indicator_views"]
+
+_SEX_COLUMNS = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """What is shown for one indicator of one organisation.
+
+    Attributes
+    ----------
+    org_code, org_name, indicator_id, title, unit
+        What the view is about.
+    table
+        The Swedish display table (text cells; hidden values read "färre än 5").
+    sentences
+        The Swedish sentences for this indicator.
+    reference_label
+        The reference's name, or ``None``.
+    """
+
+    org_code: str
+    org_name: str
+    indicator_id: str
+    title: str
+    unit: str | None
+    table: pd.DataFrame
+    sentences: tuple[str, ...]
+    reference_label: str | None
+    _chart_data: pd.DataFrame
+    _reference_data: pd.DataFrame
+
+    @property
+    def caption(self) -> str:
+        """The table's caption: the indicator's name, id and unit."""
+        unit = f", {self.unit}" if self.unit else ""
+        return f"{self.title} ({self.indicator_id}{unit}): värden per år"
+
+    def chart(self) -> "alt.TopLevelMixin":
+        """The chart of the shown values (Altair), the reference dashed."""
+        from jamlib.report.charts import gap_chart
+
+        return gap_chart(self._chart_data, f"{self.org_name}: {self.title}", unit=self.unit,
+                         reference=self._reference_data, reference_label=self.reference_label)
+
+    def show(self, sentences: bool = False) -> None:
+        """Display chart and table (and the sentences when asked) in a notebook."""
+        from jamlib.report import charts, display
+
+        if sentences:
+            display.show_paragraphs(list(self.sentences))
+        charts.show_chart(self.chart())
+        display.show_table(self.table, caption=self.caption)
+
+    def text(self) -> str:
+        """The view as plain text for a terminal: sentences, then the table."""
+        lines = [f"{self.title} ({self.indicator_id})"]
+        lines += [f"  - {s}" for s in self.sentences]
+        lines.append(self.table.to_string(index=False))
+        return "\n".join(lines)
+
+
+def _display_table(own: pd.DataFrame, hidden: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    table = format_gap_table(own)
+    if hidden.empty:
+        return table
+    label = suppression_label(threshold)
+    table = table.set_index("År", drop=False)
+    for period, group in hidden.groupby("period", sort=False):
+        period = str(period)
+        if period not in table.index:
+            table.loc[period] = {column: "" for column in table.columns} | {"År": period,
+                                                                            "Missgynnat kön": "kan inte sägas"}
+        for sex in group["sex"]:
+            table.loc[period, _SEX_COLUMNS[sex]] = label
+        if set(group["sex"]) & {"K", "M"}:
+            table.loc[period, ["Skillnad K−M", "Relativ skillnad"]] = ""
+            table.loc[period, "Missgynnat kön"] = "kan inte sägas"
+    order = sorted(table.index, key=lambda p: (period_start(p) or 0, p))
+    return table.loc[order].reset_index(drop=True)
+
+
+def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
+    """The chart, table and sentences of one indicator in a report.
+
+    Parameters
+    ----------
+    report
+        The result of :func:`jamlib.indicator_report` (values already screened
+        by disclosure control).
+    indicator_id
+        One of the report's indicators.
+
+    Returns
+    -------
+    IndicatorView
+
+    Raises
+    ------
+    NoDataError
+        When the report has no values for the indicator.
+    """
+    from jamlib.errors import NoDataError
+
+    own = report.gaps[report.gaps["indicator_id"] == indicator_id]
+    hidden = report.hidden[report.hidden["indicator_id"] == indicator_id]
+    if own.empty and hidden.empty:
+        raise NoDataError(f"{report.org_name} har inga värden för {indicator_id} i rapporten.")
+    titles = own["indicator_title"].dropna() if not own.empty else pd.Series(dtype=object)
+    title = str(titles.iloc[0]) if len(titles) else indicator_id
+    units = own["unit"].dropna() if "unit" in own.columns else pd.Series(dtype=object)
+    texts = report.sentences.loc[report.sentences["indicator_id"] == indicator_id, "text"]
+    return IndicatorView(
+        org_code=report.org_code, org_name=report.org_name, indicator_id=indicator_id, title=title,
+        unit=str(units.iloc[0]) if len(units) else None,
+        table=_display_table(own, hidden, report.threshold),
+        sentences=tuple(str(t) for t in texts),
+        reference_label=report.reference.label if report.reference is not None else None,
+        _chart_data=own.reset_index(drop=True),
+        _reference_data=reference_series(report, indicator_id),
+    )
+
+
+def indicator_views(report: IndicatorReport) -> list[IndicatorView]:
+    """Every indicator of a report, in the report's order."""
+    ids = list(dict.fromkeys([*report.persistence["indicator_id"], *report.hidden["indicator_id"]]))
+    return [indicator_view(report, i) for i in ids]

@@ -1,0 +1,1 @@
+"""Running notebooks: parameters, the in-process papermill engine, batches and the demo job."""
