@@ -512,6 +512,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped to e.g. head: stop quietly
         sys.stderr.close()
         return 0
+    except PermissionError as error:
+        print(f"Fel: {error.filename or 'en fil'} kan inte läsas eller skrivas: den är låst eller skrivskyddad. "
+              "Stäng filen om den är öppen i Excel, eller välj en mapp du får skriva i, och försök igen.",
+              file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"Fel: filen kunde inte läsas eller skrivas{where}: {error.strerror or error}.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Avbrutet. Inga halvskrivna filer har lämnats kvar.", file=sys.stderr)
         return 130

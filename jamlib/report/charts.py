@@ -16,7 +16,6 @@ that still carry suppressed rows.
 
 from __future__ import annotations
 
-import html
 import json
 
 import altair as alt
@@ -162,14 +161,13 @@ def role_chart(comparison: pd.DataFrame, title: str) -> alt.TopLevelMixin:
 def chart_html(chart: alt.TopLevelMixin) -> str:
     """The HTML placeholder of a chart: its Vega-Lite spec in a JSON script element.
 
-    ``<`` in the JSON is written as ``\\u003c`` so that no text from data can
-    close the script element.
+    ``<`` and ``&`` in the JSON are written as ``\\u003c`` and ``\\u0026`` so that no
+    text from data can close the script element; the template escapes the rest.
     """
+    from jamlib.report._templates import Markup, render
+
     spec = json.dumps(chart.to_dict(), ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
-    description = html.escape(_title_text(chart))
-    return (f'<figure class="jam-chart" role="img" aria-label="{description}">'
-            f'<script type="application/json" class="jam-chart-spec">{spec}</script>'
-            f'<noscript>Diagrammet kräver JavaScript: {description}</noscript></figure>')
+    return render("chart", spec=Markup(spec), description=_title_text(chart))
 
 
 def _title_text(chart: alt.TopLevelMixin) -> str:
@@ -195,20 +193,16 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
-    """An escaped HTML table with Swedish number formatting already applied by the caller.
+    """An HTML table with Swedish number formatting already applied by the caller.
 
-    Every cell and header is escaped; nothing from data can become markup.
+    Every cell and header is escaped by the template; nothing from data can become markup.
     """
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = []
-    for _, row in frame.iterrows():
-        cells = "".join(
-            f'<td class="{"num" if isinstance(v, (int, float)) or _looks_numeric(v) else "txt"}">'
-            f'{html.escape("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))}</td>'
-            for v in row)
-        rows.append(f"<tr>{cells}</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="jam-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    from jamlib.report._templates import render
+
+    rows = [[("num" if isinstance(v, (int, float)) or _looks_numeric(v) else "txt",
+              "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in row]
+            for row in frame.itertuples(index=False, name=None)]
+    return render("table", columns=[str(c) for c in frame.columns], rows=rows, caption=caption)
 
 
 def _looks_numeric(value: object) -> bool:

@@ -8,10 +8,9 @@ Swedish way by the caller (:func:`jamlib.formatting.format_decimal`).
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
+from jamlib.report._templates import render
 from jamlib.report.charts import table_html
 
 __all__ = ["show_heading", "show_paragraphs", "show_table", "find_folder"]
@@ -34,16 +33,12 @@ def _display(markup: str, text: str) -> None:
 def show_heading(text: str, level: int = 1) -> None:
     """Show a heading (escaped)."""
     level = min(max(int(level), 1), 4)
-    _display(f"<h{level}>{html.escape(str(text))}</h{level}>", str(text))
+    _display(render("heading", level=level, text=str(text)), str(text))
 
 
 def show_paragraphs(sentences: list[str] | pd.Series, bullets: bool = False) -> None:
     """Show sentences as paragraphs or a bulleted list (escaped)."""
-    items = [html.escape(str(s)) for s in sentences]
-    if bullets:
-        markup = "<ul>" + "".join(f"<li>{s}</li>" for s in items) + "</ul>"
-    else:
-        markup = "".join(f"<p>{s}</p>" for s in items)
+    markup = render("paragraphs", sentences=[str(s) for s in sentences], bullets=bullets)
     _display(markup, "\n".join(str(s) for s in sentences))
 
 

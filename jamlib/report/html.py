@@ -14,7 +14,6 @@ HTML shows the static charts and tables, never a broken widget placeholder.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,8 @@ from pathlib import Path
 
 from jamlib.errors import JamlibError
 from jamlib.files import atomic_write
+from jamlib.report._templates import Markup, render
+from jamlib.vocabulary import BatchStatus, label
 
 __all__ = ["export_html", "write_index", "external_references", "IndexEntry", "vega_bundle"]
 
@@ -66,15 +67,17 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle().replace("</script", "<\\/script")
 
 
+#: No network, no framing, no forms, no base URL: a report can only show itself.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+                           "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; "
+                           "frame-ancestors 'none'")
+
+
 def _page(title: str, body: str, scripts: bool) -> str:
-    script = f"<script>{vega_bundle()}</script><script>{_RENDER_SCRIPT}</script>" if scripts else ""
-    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'unsafe-inline\' '
-            f'\'unsafe-eval\'; style-src \'unsafe-inline\'; img-src data:; font-src data:; connect-src \'none\'">'
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>{body}"
-            f"<footer>Skapad med jamlib {stamp}. Källa för Kolada-data: Kolada (RKA).</footer>{script}</body></html>\n")
+    """A whole page around ``body`` (markup jamlib made: nbconvert's output or a rendered template)."""
+    return render("page", title=title, body=Markup(body), css=Markup(_CSS), csp=CONTENT_SECURITY_POLICY,
+                  stamp=datetime.now().strftime("%Y-%m-%d %H:%M"), scripts=scripts,
+                  vega=Markup(vega_bundle()) if scripts else "", render_script=Markup(_RENDER_SCRIPT)) + "\n"
 
 
 def _strip_widgets(notebook) -> None:
@@ -137,15 +140,25 @@ class IndexEntry:
 
     code: str
     name: str
-    status: str  # "klar" or "fel"
+    status: BatchStatus
     report: str | None  # file name relative to the index
     log: str | None
     message: str = ""
     seconds: float = 0.0
 
+    @property
+    def done(self) -> bool:
+        """Whether the report was written."""
+        return self.status == BatchStatus.DONE
+
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's words."""
+        return label(BatchStatus(self.status))
+
 
 def write_index(folder: str | Path, title: str, entries: list[IndexEntry]) -> Path:
-    """Write ``index.html`` linking every report with its status (names escaped).
+    """Write ``index.html`` linking every report with its status (names escaped by the template).
 
     Returns
     -------
@@ -153,18 +166,8 @@ def write_index(folder: str | Path, title: str, entries: list[IndexEntry]) -> Pa
         The index file.
     """
     folder = Path(folder)
-    failed = sum(e.status != "klar" for e in entries)
-    rows = []
-    for e in sorted(entries, key=lambda e: (e.status == "klar", e.name, e.code)):
-        link = f'<a href="{html.escape(e.report, quote=True)}">{html.escape(e.name)}</a>' if e.report and e.status == "klar" \
-            else html.escape(e.name)
-        log = f'<a href="{html.escape(e.log, quote=True)}">logg</a>' if e.log else ""
-        status = '<span class="status-ok">klar</span>' if e.status == "klar" else '<span class="status-fel">fel</span>'
-        rows.append(f"<tr><td>{html.escape(e.code)}</td><td>{link}</td><td>{status}</td>"
-                    f"<td>{html.escape(e.message)}</td><td>{log}</td></tr>")
-    body = (f"<h1>{html.escape(title)}</h1><p>{len(entries)} rapporter, {len(entries) - failed} klara, {failed} med fel.</p>"
-            "<table><thead><tr><th>Kod</th><th>Rapport</th><th>Status</th><th>Meddelande</th><th>Logg</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    ordered = sorted(entries, key=lambda e: (e.done, e.name, e.code))
+    body = render("index", title=title, entries=ordered, done=sum(e.done for e in entries))
     path = folder / "index.html"
     folder.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, "w") as handle:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from jamlib.errors import JamlibError, ParameterError
+from jamlib.vocabulary import BatchStatus
 from jamlib.files import inside, safe_filename
 from jamlib.report.html import IndexEntry, export_html, write_index
 from jamlib.organisations import municipalities, municipality_name
@@ -59,7 +60,7 @@ class BatchResult:
     @property
     def failed(self) -> list[IndexEntry]:
         """Entries whose report failed."""
-        return [e for e in self.entries if e.status != "klar"]
+        return [e for e in self.entries if e.status != BatchStatus.DONE]
 
 
 def select_organisations(org: list[str] | None = None, group: str | None = None, lan: str | None = None,
@@ -153,7 +154,7 @@ def _child(job: Job, out_dir: Path) -> None:
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
-    status = {"status": "fel", "message": "", "seconds": 0.0}
+    status = {"status": BatchStatus.FAILED, "message": "", "seconds": 0.0}
     try:
         import papermill
 
@@ -163,19 +164,19 @@ def _child(job: Job, out_dir: Path) -> None:
                                    engine_name="jamlib", kernel_name="python3", language="python",
                                    progress_bar=False, log_output=False, request_save_on_cell_execute=False)
         export_html(executed, out_dir / f"{stem}.html", f"{name} ({code})")
-        status = {"status": "klar", "message": "", "seconds": time.perf_counter() - started}
+        status = {"status": BatchStatus.DONE, "message": "", "seconds": time.perf_counter() - started}
         print("klar")
     except BaseException as error:  # the report failed; the batch goes on
         message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
         if hasattr(error, "evalue"):
             message = f"{error.ename}: {error.evalue}"
         traceback.print_exc()
-        status = {"status": "fel", "message": message[:300], "seconds": time.perf_counter() - started}
+        status = {"status": BatchStatus.FAILED, "message": message[:300], "seconds": time.perf_counter() - started}
     finally:
         with open(status_path, "w", encoding="utf-8") as handle:
             json.dump(status, handle, ensure_ascii=False)
         log.flush()
-        os._exit(0 if status["status"] == "klar" else 1)
+        os._exit(0 if status["status"] == BatchStatus.DONE else 1)
 
 
 def run_batch(notebook: str | Path, organisations: list[tuple[str, str]], out_dir: str | Path, workers: int = 2,
@@ -261,14 +262,14 @@ def run_jobs(jobs: list[Job], out_dir: str | Path, workers: int = 2, title: str 
             status = json.loads(status_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             reason = f"rapporten avbröts (tidsgräns {timeout:g} s eller krasch, status {exit_status})"
-            status = {"status": "fel", "message": reason, "seconds": time.perf_counter() - began}
-        entries.append(IndexEntry(job.code, job.name, status["status"],
-                                  f"{job.stem}.html" if status["status"] == "klar" else None,
+            status = {"status": BatchStatus.FAILED, "message": reason, "seconds": time.perf_counter() - began}
+        entries.append(IndexEntry(job.code, job.name, BatchStatus(status["status"]),
+                                  f"{job.stem}.html" if status["status"] == BatchStatus.DONE else None,
                                   f"loggar/{job.stem}.log", status.get("message", ""), float(status.get("seconds", 0.0))))
         done = len(entries)
         bar = "#" * int(30 * done / total)
         progress(f"[{bar:<30}] {done}/{total} {job.code} {job.name}: {status['status']}"
-                 + (f" ({status['message']})" if status["status"] != "klar" else ""))
+                 + (f" ({status['message']})" if status["status"] != BatchStatus.DONE else ""))
 
     while queue or running:
         while queue and len(running) < max(1, workers):

@@ -17,7 +17,6 @@ writes it into code.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from jamlib.errors import ParameterError
@@ -53,21 +52,17 @@ def notebook_parameters(path: str | Path) -> dict[str, str]:
     ParameterError
         When the notebook has no ``parameters`` cell.
     """
-    import ast
+    import papermill
 
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-    for cell in notebook.get("cells", []):
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            names = {}
-            for node in ast.parse(source).body:
-                if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for target in targets:
-                        if isinstance(target, ast.Name):
-                            names[target.id] = ast.get_source_segment(source, node.value) if node.value else ""
-            return names
-    raise ParameterError(f"Anteckningsboken {Path(path).name} har ingen cell märkt \"parameters\".")
+    if not Path(path).is_file():
+        raise ParameterError(f"Anteckningsboken {path} finns inte.")
+    try:
+        found = papermill.inspect_notebook(str(path))
+    except ValueError as error:  # papermill: no cell tagged "parameters" or a notebook it cannot read
+        raise ParameterError(f"Anteckningsboken {Path(path).name} kan inte läsas: {error}") from error
+    if not found:
+        raise ParameterError(f"Anteckningsboken {Path(path).name} har ingen cell märkt \"parameters\".")
+    return {name: info["default"] for name, info in found.items()}
 
 
 def check_parameter_names(path: str | Path, parameters: dict[str, object]) -> None:
