@@ -78,3 +78,30 @@ def test_indicator_report_hides_small_counts_before_anything_is_computed():
 def test_an_empty_table_passes_through():
     out = suppress_small_counts(counts(5, 5).iloc[0:0])
     assert out.empty and {"suppressed", "display"} <= set(out.columns)
+
+
+def _share(sex_rows: list[tuple[str, float, float]], unit: str = "procent") -> pd.DataFrame:
+    return pd.DataFrame([{"org_code": "0484", "org_name": "Eskilstuna", "indicator_id": "S", "period": "2020",
+                          "sex": s, "value": 100 * n / d, "numerator": n, "denominator": d, "unit": unit}
+                         for s, n, d in sex_rows])
+
+
+def test_a_small_numerator_is_hidden_even_when_the_denominator_is_large():
+    # 2 of 10 women: the share 20 % would tell about two persons
+    out = suppress_small_counts(_share([("K", 2, 10), ("M", 6, 12), ("T", 8, 22)])).set_index("sex")
+    assert out.loc["K", "suppression"] == "primär" and out.loc["M", "suppression"] == "sekundär"
+    assert out.loc["T", "display"] == "36,4"
+
+
+def test_the_complement_of_a_share_is_protected_too():
+    # 38 of 40 men: the 2 men who did not answer yes are a small group
+    out = suppress_small_counts(_share([("K", 30, 40), ("M", 38, 40), ("T", 68, 80)])).set_index("sex")
+    assert out.loc["M", "suppressed"] and out.loc["K", "suppressed"] and not out.loc["T", "suppressed"]
+
+
+def test_a_count_of_three_women_is_hidden():
+    counts_only = pd.DataFrame([{"org_code": "0484", "org_name": "Eskilstuna", "indicator_id": "A", "period": "2020",
+                                 "sex": s, "value": v, "unit": "antal"} for s, v in (("K", 3.0), ("M", 12.0), ("T", 15.0))])
+    out = suppress_small_counts(counts_only).set_index("sex")
+    assert out.loc["K", "display"] == "färre än 5" and pd.isna(out.loc["K", "value"])
+    assert out.loc["M", "suppressed"] and out.loc["T", "value"] == 15.0

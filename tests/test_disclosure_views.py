@@ -90,3 +90,29 @@ def test_the_chart_refuses_data_that_still_hold_a_hidden_value():
     leaking = pd.DataFrame({"period": ["2021"], "value_K": [SECRET_K], "value_M": [SECRET_M], "suppressed": [True]})
     with pytest.raises(DisclosureError):
         charts.gap_chart(leaking, "Nöjda brukare")
+
+
+def test_a_count_of_three_women_reaches_no_view(monkeypatch, capsys):
+    import jamlib.report.indicator_report as module
+    from jamlib.cli import main
+
+    rows = []
+    for year, (k, m) in {"2019": (14, 17), "2020": (12, 19), "2021": (3, 23)}.items():
+        for code, name, scale in (("1780", "Karlstad", 1), ("0000", "Riket", 300)):
+            for sex, value in (("K", k * scale), ("M", m * scale), ("T", (k + m) * scale)):
+                rows.append({"org_code": code, "org_name": name, "indicator_id": "ANTAL1",
+                             "indicator_title": "Antal med personlig assistans", "unit": "antal", "period": year,
+                             "sex": sex, "value": float(value), "polarity": "neutral"})
+    data = pd.DataFrame(rows)
+    secrets = ("23,0", "23.0", '"value_M": 23', "+-20", "−20,0")
+    view = indicator_view(indicator_report(data, "1780", ["ANTAL1"], reference="riket"), "ANTAL1")
+    chart_json = json.dumps(view.chart().to_dict())
+    assert '"value_K": 3.0' not in chart_json and '"value_M": 23.0' not in chart_json
+    assert view.table.set_index("År").loc["2021", "Kvinnor"] == "färre än 5"
+    chart, table = explorer_view(ExplorerState(data), "1780", "ANTAL1", "riket")
+    assert "23,0" not in table.to_string() and '"value_M": 23.0' not in json.dumps(chart.to_dict())
+    monkeypatch.setattr(module, "load_indicator_folder", lambda folder: data.copy())
+    for fmt in ("table", "csv", "json"):
+        assert main(["gaps", "--org", "1780", "--indicator", "ANTAL1", "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert not any(s in out for s in secrets), (fmt, out)

@@ -15,6 +15,19 @@ period:
 What remains shown is then either all three values (all bases at or above the
 threshold) or the total alone. Cells whose base is unknown (most Kolada values,
 which RKA has already screened) are kept and marked ``base_known = False``.
+
+Which cells are primary:
+
+* the base (the denominator: persons or respondents) is below the threshold;
+* the numerator is below the threshold: "2 of 10" is hidden, not shown as 20 %;
+* for shares (unit ``procent``/``andel``), the complement, denominator minus
+  numerator, is below the threshold: "38 of 40" tells about the other 2;
+* for counts (unit ``antal``, ``personer``) without a denominator, the count
+  itself is the base: 3 women is hidden.
+
+Kolada's ``count`` field is the number of municipalities or units a value is
+built from (1 for a single municipality), not a number of persons, so it is not
+read as a base.
 """
 
 from __future__ import annotations
@@ -22,7 +35,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jamlib.errors import ParameterError
 from jamlib.formatting import format_decimal
+from jamlib.vocabulary import Suppression
 
 __all__ = ["DEFAULT_THRESHOLD", "suppress_small_counts", "shown_only", "suppression_label"]
 
@@ -30,6 +45,18 @@ __all__ = ["DEFAULT_THRESHOLD", "suppress_small_counts", "shown_only", "suppress
 DEFAULT_THRESHOLD = 5
 
 _GROUP_KEYS = ("org_code", "org_name", "indicator_id", "period")
+
+
+#: Units whose value is itself a number of persons.
+_COUNT_UNITS = frozenset({"antal", "personer", "antal personer", "st", "stycken"})
+#: Units whose value is a share of a denominator (its complement is a group too).
+_SHARE_UNITS = frozenset({"procent", "andel", "%", "andel (%)", "procentandel"})
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
 
 
 def suppression_label(threshold: int = DEFAULT_THRESHOLD) -> str:
@@ -66,12 +93,20 @@ def suppress_small_counts(
         formatted the Swedish way, or ``"färre än 5"``). The input is not modified.
     """
     if threshold < 1:
-        raise ValueError("threshold must be at least 1")
+        raise ParameterError(f"Gränsen för röjandeskydd måste vara minst 1, inte {threshold}.")
     out = table.copy()
-    base_values = pd.to_numeric(out[base], errors="coerce") if base in out.columns else pd.Series(np.nan, index=out.index)
+    base_values = _numbers(out, base)
+    numerators = _numbers(out, "numerator")
+    units = out["unit"].astype(object).fillna("").astype(str).str.strip().str.lower() if "unit" in out.columns \
+        else pd.Series("", index=out.index)
+    is_count = units.isin(_COUNT_UNITS) & base_values.isna()
+    is_share = units.isin(_SHARE_UNITS)
+    base_values = base_values.where(~is_count, _numbers(out, "value"))
     out["base_known"] = base_values.notna()
-    primary = base_values.notna() & (base_values < threshold)
-    reason = pd.Series(np.where(primary, "primär", None), index=out.index, dtype=object)
+    primary = ((base_values < threshold)
+               | (numerators < threshold)
+               | (is_share & ((base_values - numerators) < threshold))).fillna(False).astype(bool)
+    reason = pd.Series(np.where(primary, Suppression.PRIMARY, None), index=out.index, dtype=object)
     keys = [k for k in _GROUP_KEYS if k in out.columns]
     group_ids = pd.Series(["\x1f".join(map(str, row)) for row in out[keys].itertuples(index=False, name=None)]
                           if keys else [""] * len(out), index=out.index, dtype=object)
@@ -84,7 +119,7 @@ def suppress_small_counts(
         # otherwise be recovered from T and the other sex, and a hidden T from K + M.
         for row in index:
             if sexes.loc[row] in ("K", "M") and reason.loc[row] is None:
-                reason.loc[row] = "sekundär"
+                reason.loc[row] = Suppression.SECONDARY
     suppressed = reason.notna()
     out["suppressed"] = suppressed
     out["suppression"] = reason
