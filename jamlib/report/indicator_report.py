@@ -52,7 +52,8 @@ class IndicatorReport:
         How many of the municipality's values were hidden by disclosure control
         (fewer persons behind them than the threshold, or secondary suppression).
     hidden
-        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here).
+        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here), and ``total``: the
+        period's total where it may still be shown.
     threshold
         The disclosure threshold used.
     """
@@ -68,7 +69,7 @@ class IndicatorReport:
     sentences: pd.DataFrame
     missing_indicators: tuple[str, ...]
     suppressed_cells: int = 0
-    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex"]))
+    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex", "total"]))
     threshold: int = DEFAULT_THRESHOLD
 
 
@@ -175,6 +176,9 @@ def indicator_report(
         own_hidden &= screened["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)
     suppressed_cells = int(own_hidden.sum())
     hidden = screened.loc[own_hidden, ["indicator_id", "period", "sex"]].reset_index(drop=True)
+    shown_totals = screened[(screened["org_code"] == code) & (screened["sex"] == "T") & ~screened["suppressed"]]
+    hidden = hidden.merge(shown_totals[["indicator_id", "period", "value"]].rename(columns={"value": "total"}),
+                          on=["indicator_id", "period"], how="left")
     indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
     own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
     if own.empty:
