@@ -20,7 +20,7 @@ from jamlib.errors import DataFileError, NoDataError
 from jamlib.formatting import period_start
 from jamlib.kpis import KARLSTAD_INDICATORS
 from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
-from jamlib.organisations import check_municipality_code, municipality_name
+from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
 from jamlib.analysis.narrative import indicator_sentences
 from jamlib.analysis.reference import Reference, resolve_reference
 
@@ -136,8 +136,9 @@ def indicator_report(
     indicators
         Validated indicator rows covering the municipality and the reference.
     org_code
-        The municipality's code; ``"1780"``, and also ``1780`` or ``"180"``
-        (repaired to ``"0180"``) — anything else raises :class:`ParameterError`.
+        The organisation: a municipality's or region's code (``"1780"``, also ``1780`` or ``"180"``,
+        repaired to ``"0180"``), or the id or name of an organisation in the data without a Kolada code
+        (``"Kfast AB"``); see :func:`jamlib.organisations.resolve_organisation`.
     indicator_ids
         Indicators to analyse (default Karlstad's five); ``None`` for all present.
     until
@@ -158,12 +159,18 @@ def indicator_report(
     Raises
     ------
     ParameterError
-        When the code is not a municipality or region.
+        When no organisation fits, or several do.
     NoDataError
         When no requested indicator has values for it.
     """
-    code = check_municipality_code(org_code, "kommunkod")
-    name = municipality_name(code) or code
+    organisation = resolve_organisation(org_code, organisation_table(data=indicators), "kommunkod")
+    indicators = with_organisation_ids(indicators)
+    code, name = organisation.id, organisation.name
+    notes: list[str] = []
+    if reference and not organisation.is_kolada:
+        notes.append(f"{name} jämförs inte med någon referens: Koladas jämförelser (riket, liknande kommuner) "
+                     "gäller kommuner och regioner.")
+        reference = None
     resolved = resolve_reference(reference, code, groups) if reference else None
     ids = list(indicator_ids) if indicator_ids is not None else None
     wanted_codes = {code, *(resolved.codes if resolved else ())}
@@ -199,9 +206,10 @@ def indicator_report(
     trend = gap_trend(own)
     sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
     if suppressed_cells:
-        note = (f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle avslöja "
-                "ett sådant värde) och visas inte.")
-        sentences = pd.concat([sentences, pd.DataFrame([{"indicator_id": "", "text": note}])], ignore_index=True)
+        notes.append(f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle "
+                     "avslöja ett sådant värde) och visas inte.")
+    if notes:
+        sentences = pd.concat([sentences, pd.DataFrame({"indicator_id": "", "text": notes})], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
                            suppressed_cells, hidden, threshold)
 
