@@ -18,7 +18,7 @@ import pandas as pd
 from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 from jamlib.errors import DataFileError, NoDataError
 from jamlib.formatting import period_start
-from jamlib.kpis import KARLSTAD_INDICATORS
+from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
 from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
 from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
 from jamlib.analysis.narrative import indicator_sentences
@@ -128,6 +128,7 @@ def indicator_report(
     reference: str | list[str] | None = "riket",
     groups: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    polarity: str | dict | None = None,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -151,6 +152,10 @@ def indicator_report(
         Disclosure threshold: values resting on fewer persons (where the
         denominator is known) are suppressed before anything is computed or
         shown, with secondary suppression (:func:`jamlib.analysis.disclosure.suppress_small_counts`).
+    polarity
+        Which direction is better, per indicator, where the data do not say or should be overridden:
+        ``"N00905=högre,U23401=lägre"`` or a dict (:func:`jamlib.kpis.parse_polarity`). Otherwise the data's
+        own ``polaritet`` column, then jamlib's curated table, is used.
 
     Returns
     -------
@@ -174,7 +179,8 @@ def indicator_report(
     resolved = resolve_reference(reference, code, groups) if reference else None
     ids = list(indicator_ids) if indicator_ids is not None else None
     wanted_codes = {code, *(resolved.codes if resolved else ())}
-    indicators = indicators[indicators["org_code"].isin(wanted_codes)]
+    indicators = with_polarity(indicators[indicators["org_code"].isin(wanted_codes)],
+                               parse_polarity(polarity) if polarity else None)
     screened = suppress_small_counts(indicators, threshold=threshold)
     own_hidden = screened["suppressed"] & (screened["org_code"] == code)
     if ids is not None:
