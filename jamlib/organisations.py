@@ -296,9 +296,10 @@ def organisation_table(data: pd.DataFrame | None = None, own: pd.DataFrame | Non
     if data is not None and not data.empty and "org_name" in data.columns:
         codes = data["org_code"] if "org_code" in data.columns else pd.Series(None, index=data.index, dtype=object)
         names = data.loc[codes.isna() & data["org_name"].notna(), "org_name"].astype(str).str.strip()
+        named = {_name_key(row["name"]) for row in rows.values() if row["kolada_code"] is None}
         for name in dict.fromkeys(names):
             ident = organisation_id(name)
-            if ident not in rows and name:
+            if ident not in rows and name and _name_key(name) not in named:
                 rows[ident] = {"id": ident, "name": name, "type": OrganisationType.OTHER, "parent": None,
                                "kolada_code": None}
     return pd.DataFrame(list(rows.values()), columns=ORGANISATION_COLUMNS)
@@ -383,11 +384,13 @@ def _organisation(row: pd.Series) -> Organisation:
                         _text(row["kolada_code"]))
 
 
-def with_organisation_ids(frame: pd.DataFrame) -> pd.DataFrame:
+def with_organisation_ids(frame: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """``frame`` where rows without a Kolada code get their organisation's id in ``org_code``.
 
-    A new frame when anything changes; the input itself when every row already has a code. Own statistics for "Kfast AB" are then keyed ``"kfast-ab"`` everywhere, as Kolada's rows are keyed
-    by code; the name stays in ``org_name``.
+    A name found in ``table`` (:func:`organisation_table`) gets that organisation's id, so own statistics
+    for "Kfast AB (Eskilstuna Kommunfastigheter AB)" are keyed ``"kfast-ab"`` as the user's organisation
+    file says; other names get :func:`organisation_id`. The name stays in ``org_name``. A new frame when
+    anything changes; the input itself when every row already has a code.
     """
     if "org_name" not in frame.columns:
         return frame.copy()
@@ -395,6 +398,11 @@ def with_organisation_ids(frame: pd.DataFrame) -> pd.DataFrame:
     missing = codes.isna() & frame["org_name"].notna()
     if not missing.any():
         return frame
+    known: dict[str, str] = {}
+    if table is not None:
+        own = table[table["kolada_code"].isna()]
+        known = dict(zip(own["name"].map(_name_key), own["id"]))
     out = frame.copy()
-    out["org_code"] = codes.astype(object).where(~missing, out["org_name"].map(organisation_id))
+    ids = out.loc[missing, "org_name"].map(lambda name: known.get(_name_key(name)) or organisation_id(name))
+    out["org_code"] = codes.astype(object).where(~missing, ids)
     return out

@@ -129,6 +129,7 @@ def indicator_report(
     groups: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     polarity: str | dict | None = None,
+    organisations: pd.DataFrame | None = None,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -156,6 +157,9 @@ def indicator_report(
         Which direction is better, per indicator, where the data do not say or should be overridden:
         ``"N00905=högre,U23401=lägre"`` or a dict (:func:`jamlib.kpis.parse_polarity`). Otherwise the data's
         own ``polaritet`` column, then jamlib's curated table, is used.
+    organisations
+        The user's own organisation table (``jam ingest`` stores it as ``organisations``): committees,
+        companies and units with their parents, so that they can be named as in that table.
 
     Returns
     -------
@@ -168,8 +172,9 @@ def indicator_report(
     NoDataError
         When no requested indicator has values for it.
     """
-    organisation = resolve_organisation(org_code, organisation_table(data=indicators), "kommunkod")
-    indicators = with_organisation_ids(indicators)
+    table = organisation_table(data=indicators, own=organisations)
+    organisation = resolve_organisation(org_code, table, "kommunkod")
+    indicators = with_organisation_ids(indicators, table)
     code, name = organisation.id, organisation.name
     notes: list[str] = []
     if reference and not organisation.is_kolada:
