@@ -22,6 +22,7 @@ from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
 from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
 from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
 from jamlib.analysis.narrative import indicator_sentences
+from jamlib.analysis.sex_shares import sex_share_trend
 from jamlib.analysis.reference import Reference, resolve_reference
 
 __all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
@@ -216,6 +217,11 @@ def indicator_report(
     persistence = gap_persistence(own)
     trend = gap_trend(own)
     sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
+    shares = _count_shares(indicators, code, ids, until)
+    if not shares.empty:
+        extra = shares.set_index("indicator_id")["text"]
+        sentences = sentences.assign(text=[f"{text} {extra[i]}" if i in extra.index else text
+                                           for i, text in zip(sentences["indicator_id"], sentences["text"])])
     if suppressed_cells:
         notes.append(f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle "
                      "avslöja ett sådant värde) och visas inte.")
@@ -223,6 +229,18 @@ def indicator_report(
         sentences = pd.concat([sentences, pd.DataFrame({"indicator_id": "", "text": notes})], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
                            suppressed_cells, hidden, threshold)
+
+
+def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, until: str | None) -> pd.DataFrame:
+    """The share of women over time for the organisation's indicators that count persons (unit "antal")."""
+    units = indicators["unit"].astype(object).fillna("").astype(str).str.lower() if "unit" in indicators.columns \
+        else pd.Series("", index=indicators.index)
+    rows = indicators[(indicators["org_code"] == code) & units.isin(["antal", "personer", "antal personer"])]
+    if ids is not None:
+        rows = rows[rows["indicator_id"].isin(ids)]
+    if until is not None:
+        rows = rows[rows["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)]
+    return sex_share_trend(rows)
 
 
 def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:
