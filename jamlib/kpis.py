@@ -17,7 +17,8 @@ from jamlib.vocabulary import Polarity
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["KPI_CURATED", "KARLSTAD_INDICATORS", "parse_polarity", "with_polarity", "known_polarity"]
+__all__ = ["KPI_CURATED", "KARLSTAD_INDICATORS", "parse_polarity", "with_polarity", "known_polarity",
+           "polarity_reason"]
 
 #: What users type for a polarity on the command line or in a notebook parameter.
 _POLARITY_WORDS: dict[str, Polarity] = {
@@ -70,9 +71,20 @@ def parse_polarity(spec: object) -> dict[str, Polarity]:
 
 
 def known_polarity(kpi: str) -> Polarity:
-    """The curated polarity of a Kolada KPI, or :attr:`Polarity.UNKNOWN`."""
-    curated = KPI_CURATED.get(kpi, {}).get("polarity")
+    """The curated polarity of a Kolada KPI (jamlib's table of 684 gender-split KPIs), or :attr:`Polarity.UNKNOWN`."""
+    from jamlib._kpi_polarity import polarity_of
+
+    curated = KPI_CURATED.get(kpi, {}).get("polarity") or polarity_of(kpi)
     return Polarity(curated) if curated else Polarity.UNKNOWN
+
+
+def polarity_reason(kpi: str) -> str:
+    """Why jamlib's table gives a KPI its direction (one Swedish line), or ``""`` when it is not in the table."""
+    from jamlib._kpi_polarity import curated_kpis
+
+    table = curated_kpis()
+    match = table.loc[table["kpi"] == kpi, "reason"]
+    return str(match.iloc[0]) if len(match) else ""
 
 
 def with_polarity(indicators: "pd.DataFrame", overrides: dict[str, Polarity] | None = None) -> "pd.DataFrame":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.kpis import KPI_CURATED
+from jamlib.kpis import polarity_reason
 from jamlib.organisations import municipality_name
 from jamlib.report.indicator_report import IndicatorReport
 from jamlib.vocabulary import Polarity, ReferenceKind
@@ -71,7 +71,6 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
         info = meta.loc[indicator] if indicator in meta.index else None
         polarity = Polarity(own["polarity"].iloc[0]) if not own.empty and own["polarity"].iloc[0] in set(Polarity) \
             else Polarity.UNKNOWN
-        curated = KPI_CURATED.get(indicator, {})
         source_files = ""
         if files is not None and not files.empty:
             source_files = ", ".join(sorted(set(files.loc[files["indicator_id"] == indicator, "source_file"].dropna())))
@@ -84,7 +83,7 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
             "Källa": (info["source"] or "Kolada (RKA)") if info is not None else ("Egen statistik" if source_files else ""),
             "Enhet": own["unit"].dropna().iloc[0] if not own.empty and own["unit"].notna().any() else "",
             "Riktning": _DIRECTION[polarity],
-            "Varför": curated.get("reason", ""),
+            "Varför": polarity_reason(indicator) if polarity != Polarity.UNKNOWN else "",
             "Publicerad": info["publication_date"] if info is not None else "",
             "Hämtad": fetched or "",
             "Jämförelse": label, "Jämförelsegruppens medlemmar": members, "Så bildas jämförelsevärdet": how,
