@@ -42,10 +42,14 @@ till_och_med = "2021"  # sista år som tas med; "" betyder alla år
 jamforelse = "liknande"  # "riket", "liknande", ett Kolada grupp-id (G...) eller koder "0484,0780"
 datamapp = "data/raw/kolada"  # bundlad ögonblicksbild eller egen hämtning med jam kolada fetch
 interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
+excelfil = ""  # skriv också tabellerna till Excel, t.ex. "karlstad.xlsx"; "" betyder ingen Excel-fil
 """),
     code("""
 import jamlib
+from jamlib.ingest.kolada_metadata import read_kpi_metadata, snapshot_date
 from jamlib.report import display as show
+from jamlib.report.about import about_data, about_paragraphs
+from jamlib.report.excel import report_sheets, write_workbook
 from jamlib.report.view import indicator_views
 from jamlib.run import parameters
 
@@ -68,6 +72,20 @@ Heldragna linjer: kommunens värden för kvinnor och män. Streckade linjer: jä
     code("""
 for vy in indicator_views(rapport):
     vy.show()
+"""),
+    md("""
+## Om data
+
+Vad varje indikator mäter enligt Kolada, varifrån uppgifterna kommer, vilket håll som räknas som bättre och
+varför, när de publicerades och hämtades, och vilka som ingår i jämförelsegruppen.
+"""),
+    code("""
+mapp = show.find_folder(datamapp)
+om_data = about_data(rapport, read_kpi_metadata(mapp), snapshot_date(mapp))
+show.show_paragraphs(about_paragraphs(om_data))
+if excelfil:
+    write_workbook(excelfil, report_sheets(rapport, om_data))
+    show.show_paragraphs([f"Tabellerna finns också i Excel: {excelfil}"])
 """),
     md("""
 ## Så ska resultaten läsas

@@ -15,7 +15,7 @@ from jamlib.organisations import municipality_name
 from jamlib.report.indicator_report import IndicatorReport
 from jamlib.vocabulary import Polarity, ReferenceKind
 
-__all__ = ["about_data", "ABOUT_COLUMNS"]
+__all__ = ["about_data", "about_paragraphs", "ABOUT_COLUMNS"]
 
 ABOUT_COLUMNS = ["Indikator", "Id", "Definition", "Källa", "Enhet", "Riktning", "Varför", "Publicerad",
                  "Hämtad", "Jämförelse", "Jämförelsegruppens medlemmar", "Så bildas jämförelsevärdet", "Fil"]
@@ -90,3 +90,25 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
             "Fil": source_files,
         })
     return pd.DataFrame(rows, columns=ABOUT_COLUMNS)
+
+
+def about_paragraphs(about: pd.DataFrame) -> list[str]:
+    """The "Om data" table as short paragraphs for a report: one per indicator, then the comparison once."""
+    paragraphs = []
+    for _, row in about.iterrows():
+        parts = [f"{row['Indikator']} ({row['Id']})."]
+        if row["Definition"]:
+            parts.append(f"Definition: {row['Definition']}")
+        details = [f"Källa: {row['Källa']}" if row["Källa"] else "", f"Enhet: {row['Enhet']}" if row["Enhet"] else "",
+                   f"Riktning: {row['Riktning']}" + (f" ({row['Varför']})" if row["Varför"] else ""),
+                   f"Publicerad: {row['Publicerad']}" if row["Publicerad"] else "",
+                   f"Hämtad: {row['Hämtad']}" if row["Hämtad"] else "", f"Fil: {row['Fil']}" if row["Fil"] else ""]
+        parts.append(". ".join(d for d in details if d) + ".")
+        paragraphs.append(" ".join(parts))
+    if not about.empty and about["Jämförelse"].iloc[0] not in ("", "ingen"):
+        first = about.iloc[0]
+        text = f"Jämförelse: {first['Jämförelse']}."
+        if first["Jämförelsegruppens medlemmar"] and "," in first["Jämförelsegruppens medlemmar"]:
+            text += f" Medlemmar: {first['Jämförelsegruppens medlemmar']}."
+        paragraphs.append(f"{text} {first['Så bildas jämförelsevärdet']}".strip())
+    return paragraphs
