@@ -228,6 +228,9 @@ class KoladaHTTP:
                 raise TimeoutError("tidsgränsen nåddes medan svaret lästes")
             chunk = response.read1(65536)
             if not chunk:
+                missing = getattr(response, "length", None)
+                if missing:  # Content-Length promised more than arrived before the connection closed
+                    raise BadAnswer(f"förbindelsen bröts innan hela svaret kommit fram ({missing} byte saknas)")
                 return b"".join(chunks)
             size += len(chunk)
             if size > self.max_bytes:
