@@ -123,9 +123,17 @@ def _serve(script: Kolada):
     return server
 
 
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
 @pytest.fixture
-def kolada():
-    """A running fake Kolada; ``kolada.base`` is its API root ``http://127.0.0.1:<port>/v3``."""
+def kolada(monkeypatch):
+    """A running fake Kolada; ``kolada.base`` is its API root ``http://127.0.0.1:<port>/v3``.
+
+    Proxy settings of the machine are removed for the test, so requests go straight to 127.0.0.1.
+    """
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     script = Kolada()
     server = _serve(script)
     script.base = f"http://127.0.0.1:{server.server_port}/v3"
