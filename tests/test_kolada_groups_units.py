@@ -171,9 +171,11 @@ def test_a_unit_answer_for_units_not_asked_is_refused_and_not_cached(kolada, cli
     assert not list(client.cache_dir.glob("oudata_*"))
 
 
-def test_unit_values_need_units_or_a_municipality(client):
+def test_unit_values_need_units_or_a_municipality_not_both(client):
     with pytest.raises(ParameterError, match="Ange enheter"):
         client.unit_values(["N15419"])
+    with pytest.raises(ParameterError, match="inte båda"):
+        client.unit_values(["N15419"], ["V15E178000201"], municipality="1780")
 
 
 def test_cli_units_and_unit_fetch(kolada, tmp_path, capsys):

@@ -730,6 +730,8 @@ class KoladaClient(KoladaHTTP):
         code = _checked_ids([municipality], _MUNICIPALITY, "Kommunkoden", "1780")[0] if municipality else None
         if not unit_ids and not code:
             raise ParameterError("Ange enheter (t.ex. V15E144001101) eller en kommun vars enheter ska hämtas (t.ex. 1780).")
+        if unit_ids and (code or unit_type):
+            raise ParameterError("Ange antingen enheter eller en kommun (med eller utan enhetstyp), inte båda.")
         year_list = parse_years(years)
         since = _checked_date(from_date)
         result = FetchResult(pd.DataFrame())

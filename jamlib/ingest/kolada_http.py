@@ -279,6 +279,7 @@ class KoladaHTTP:
                 raise KoladaError(f"{error} (fråga: {url})", url) from None
             except urllib.error.HTTPError as error:
                 status = error.code
+                error.close()
                 if not (error.code in (408, 429) or error.code >= 500):
                     raise KoladaError(f"Kolada avvisade frågan {url} (HTTP {error.code}). Kontrollera id:n och år.",
                                       url, error.code) from error
