@@ -181,7 +181,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     indicators = load_indicator_folder(args.data)
     ids = split_list(args.indicator) or None
     report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
-                              reference=args.reference)
+                              reference=args.reference, polarity=args.polarity)
     if args.format != "table":
         frame = report.persistence.merge(report.sentences, on="indicator_id", how="left")
         if not report.comparison.empty:
@@ -497,7 +497,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Visar för en kommun och dess indikatorer vilket kön som missgynnas, hur många år i rad, "
                                    "trenden och jämförelsen med riket, liknande kommuner eller en egen lista.",
                        epilog="Exempel: jam gaps --org 1780 --reference liknande --until 2021")
-    p.add_argument("--org", required=True, help="kommunkod med fyra siffror, t.ex. 1780 eller 0180")
+    p.add_argument("--org", required=True,
+                   help="kommun- eller regionkod med fyra siffror (1780, 0017), eller en organisations namn som i data "
+                        "(\"Kfast AB\")")
+    p.add_argument("--polarity", action="append", metavar="KPI=RIKTNING",
+                   help="vilket håll som är bättre, t.ex. N00905=högre eller U23401=lägre (högre, lägre, neutral); "
+                        "kan upprepas eller kommasepareras")
     p.add_argument("--indicator", action="append", metavar="ID",
                    help="indikator (Kolada-id), kan upprepas eller kommasepareras; standard: Karlstads fem")
     p.add_argument("--reference", default="riket",

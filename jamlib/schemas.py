@@ -29,6 +29,7 @@ __all__ = [
     "PUBLISHED",
     "INDICATORS",
     "RESULTS_CHAIN",
+    "ORGANISATIONS",
     "SCHEMAS",
     "MOMENTS",
     "OCCASIONS",
@@ -140,8 +141,9 @@ _POLARITY_LABELS: dict[str, str] = {
 }
 
 _ORG_TYPE_LABELS: dict[str, str] = {
-    "kommun": "kommun", "region": "region", "landsting": "region", "nämnd": "nämnd",
-    "förvaltning": "förvaltning", "bolag": "bolag", "kommunalt bolag": "bolag", "annan": "annan",
+    "kommun": "kommun", "region": "region", "landsting": "region", "nämnd": "nämnd", "styrelse": "nämnd",
+    "förvaltning": "förvaltning", "bolag": "bolag", "kommunalt bolag": "bolag", "aktiebolag": "bolag",
+    "enhet": "enhet", "verksamhet": "enhet", "skola": "skola", "förskola": "skola", "annan": "annan",
 }
 
 
@@ -302,5 +304,22 @@ RESULTS_CHAIN = TableSchema(
     checks=("duplicate_keys",),
 )
 
+ORGANISATIONS = TableSchema(
+    name="organisations",
+    title="Organisationer (nämnder, förvaltningar, bolag, enheter)",
+    columns=(
+        Column("id", "id", "text", required=False, nullable=True, aliases=("id", "organisations-id", "organisationsid")),
+        Column("name", "namn", "text", aliases=("namn", "organisation", "organisationsnamn", "name")),
+        Column("type", "typ", "label", aliases=("typ", "organisationstyp", "type"), labels=_ORG_TYPE_LABELS),
+        Column("parent", "förälder", "text", required=False, nullable=True,
+               aliases=("förälder", "foralder", "tillhör", "ingår i", "moderorganisation", "parent")),
+        Column("kolada_code", "kolada-kod", "text", required=False, nullable=True,
+               aliases=("kolada-kod", "koladakod", "kolada_code", "ou-id")),
+        Column("source", "källa", "text", required=False, nullable=True, aliases=("källa", "kalla", "source")),
+    ),
+    key=("id", "name", "parent"),
+    checks=("duplicate_keys",),
+)
+
 #: All schemas by name.
-SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CHECKLIST, PUBLISHED, INDICATORS, RESULTS_CHAIN)}
+SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CHECKLIST, PUBLISHED, INDICATORS, RESULTS_CHAIN, ORGANISATIONS)}

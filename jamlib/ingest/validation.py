@@ -248,7 +248,7 @@ def _detect_kind(headers: list[str]) -> str | None:
         score = (-len(missing), len(mapping), name)
         if best is None or score[:2] > best[:2]:
             best = score
-    if best is None or best[0] < -2:
+    if best is None or best[0] < -2 or best[1] == 0:  # no column of any table recognised
         return None
     return best[2]
 

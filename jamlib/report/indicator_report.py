@@ -18,10 +18,11 @@ import pandas as pd
 from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 from jamlib.errors import DataFileError, NoDataError
 from jamlib.formatting import period_start
-from jamlib.kpis import KARLSTAD_INDICATORS
+from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
 from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
-from jamlib.organisations import check_municipality_code, municipality_name
+from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
 from jamlib.analysis.narrative import indicator_sentences
+from jamlib.analysis.sex_shares import sex_share_trend
 from jamlib.analysis.reference import Reference, resolve_reference
 
 __all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
@@ -52,7 +53,8 @@ class IndicatorReport:
         How many of the municipality's values were hidden by disclosure control
         (fewer persons behind them than the threshold, or secondary suppression).
     hidden
-        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here).
+        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here), and ``total``: the
+        period's total where it may still be shown.
     threshold
         The disclosure threshold used.
     """
@@ -68,7 +70,7 @@ class IndicatorReport:
     sentences: pd.DataFrame
     missing_indicators: tuple[str, ...]
     suppressed_cells: int = 0
-    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex"]))
+    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex", "total"]))
     threshold: int = DEFAULT_THRESHOLD
 
 
@@ -127,6 +129,8 @@ def indicator_report(
     reference: str | list[str] | None = "riket",
     groups: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    polarity: str | dict | None = None,
+    organisations: pd.DataFrame | None = None,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -135,8 +139,9 @@ def indicator_report(
     indicators
         Validated indicator rows covering the municipality and the reference.
     org_code
-        The municipality's code; ``"1780"``, and also ``1780`` or ``"180"``
-        (repaired to ``"0180"``) — anything else raises :class:`ParameterError`.
+        The organisation: a municipality's or region's code (``"1780"``, also ``1780`` or ``"180"``,
+        repaired to ``"0180"``), or the id or name of an organisation in the data without a Kolada code
+        (``"Kfast AB"``); see :func:`jamlib.organisations.resolve_organisation`.
     indicator_ids
         Indicators to analyse (default Karlstad's five); ``None`` for all present.
     until
@@ -149,6 +154,13 @@ def indicator_report(
         Disclosure threshold: values resting on fewer persons (where the
         denominator is known) are suppressed before anything is computed or
         shown, with secondary suppression (:func:`jamlib.analysis.disclosure.suppress_small_counts`).
+    polarity
+        Which direction is better, per indicator, where the data do not say or should be overridden:
+        ``"N00905=högre,U23401=lägre"`` or a dict (:func:`jamlib.kpis.parse_polarity`). Otherwise the data's
+        own ``polaritet`` column, then jamlib's curated table, is used.
+    organisations
+        The user's own organisation table (``jam ingest`` stores it as ``organisations``): committees,
+        companies and units with their parents, so that they can be named as in that table.
 
     Returns
     -------
@@ -157,16 +169,24 @@ def indicator_report(
     Raises
     ------
     ParameterError
-        When the code is not a municipality or region.
+        When no organisation fits, or several do.
     NoDataError
         When no requested indicator has values for it.
     """
-    code = check_municipality_code(org_code, "kommunkod")
-    name = municipality_name(code) or code
+    table = organisation_table(data=indicators, own=organisations)
+    organisation = resolve_organisation(org_code, table, "kommunkod")
+    indicators = with_organisation_ids(indicators, table)
+    code, name = organisation.id, organisation.name
+    notes: list[str] = []
+    if reference and not organisation.is_kolada:
+        notes.append(f"{name} jämförs inte med någon referens: Koladas jämförelser (riket, liknande kommuner) "
+                     "gäller kommuner och regioner.")
+        reference = None
     resolved = resolve_reference(reference, code, groups) if reference else None
     ids = list(indicator_ids) if indicator_ids is not None else None
     wanted_codes = {code, *(resolved.codes if resolved else ())}
-    indicators = indicators[indicators["org_code"].isin(wanted_codes)]
+    indicators = with_polarity(indicators[indicators["org_code"].isin(wanted_codes)],
+                               parse_polarity(polarity) if polarity else None)
     screened = suppress_small_counts(indicators, threshold=threshold)
     own_hidden = screened["suppressed"] & (screened["org_code"] == code)
     if ids is not None:
@@ -175,6 +195,9 @@ def indicator_report(
         own_hidden &= screened["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)
     suppressed_cells = int(own_hidden.sum())
     hidden = screened.loc[own_hidden, ["indicator_id", "period", "sex"]].reset_index(drop=True)
+    shown_totals = screened[(screened["org_code"] == code) & (screened["sex"] == "T") & ~screened["suppressed"]]
+    hidden = hidden.merge(shown_totals[["indicator_id", "period", "value"]].rename(columns={"value": "total"}),
+                          on=["indicator_id", "period"], how="left")
     indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
     own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
     if own.empty:
@@ -194,12 +217,30 @@ def indicator_report(
     persistence = gap_persistence(own)
     trend = gap_trend(own)
     sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
+    shares = _count_shares(indicators, code, ids, until)
+    if not shares.empty:
+        extra = shares.set_index("indicator_id")["text"]
+        sentences = sentences.assign(text=[f"{text} {extra[i]}" if i in extra.index else text
+                                           for i, text in zip(sentences["indicator_id"], sentences["text"])])
     if suppressed_cells:
-        note = (f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle avslöja "
-                "ett sådant värde) och visas inte.")
-        sentences = pd.concat([sentences, pd.DataFrame([{"indicator_id": "", "text": note}])], ignore_index=True)
+        notes.append(f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle "
+                     "avslöja ett sådant värde) och visas inte.")
+    if notes:
+        sentences = pd.concat([sentences, pd.DataFrame({"indicator_id": "", "text": notes})], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
                            suppressed_cells, hidden, threshold)
+
+
+def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, until: str | None) -> pd.DataFrame:
+    """The share of women over time for the organisation's indicators that count persons (unit "antal")."""
+    units = indicators["unit"].astype(object).fillna("").astype(str).str.lower() if "unit" in indicators.columns \
+        else pd.Series("", index=indicators.index)
+    rows = indicators[(indicators["org_code"] == code) & units.isin(["antal", "personer", "antal personer"])]
+    if ids is not None:
+        rows = rows[rows["indicator_id"].isin(ids)]
+    if until is not None:
+        rows = rows[rows["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)]
+    return sex_share_trend(rows)
 
 
 def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:
