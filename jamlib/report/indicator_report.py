@@ -19,9 +19,9 @@ from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 from jamlib.errors import DataFileError, NoDataError
 from jamlib.formatting import period_start
 from jamlib.kpis import KARLSTAD_INDICATORS
-from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
+from jamlib.analysis.gap_summary import summarise_gaps
+from jamlib.analysis.gaps import indicator_gaps
 from jamlib.organisations import check_municipality_code, municipality_name
-from jamlib.analysis.narrative import indicator_sentences
 from jamlib.analysis.reference import Reference, resolve_reference
 
 __all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
@@ -127,6 +127,7 @@ def indicator_report(
     reference: str | list[str] | None = "riket",
     groups: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    materiality: dict[str, float] | None = None,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -149,6 +150,9 @@ def indicator_report(
         Disclosure threshold: values resting on fewer persons (where the
         denominator is known) are suppressed before anything is computed or
         shown, with secondary suppression (:func:`jamlib.analysis.disclosure.suppress_small_counts`).
+    materiality
+        Materiality thresholds per indicator id, overriding the defaults by unit
+        (:mod:`jamlib.analysis.materiality`).
 
     Returns
     -------
@@ -176,7 +180,7 @@ def indicator_report(
     suppressed_cells = int(own_hidden.sum())
     hidden = screened.loc[own_hidden, ["indicator_id", "period", "sex"]].reset_index(drop=True)
     indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
-    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
+    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until, materiality=materiality)
     if own.empty:
         wanted = ", ".join(ids) if ids else "några indikatorer"
         raise NoDataError(f"Det finns inga värden för {name} ({code}) för {wanted}"
@@ -185,15 +189,13 @@ def indicator_report(
     missing = tuple(i for i in (ids or []) if i not in present)
     if resolved is not None:
         subset = indicators[indicators["org_code"].isin(resolved.codes)]
-        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until)
-        comparison = compare_with_reference(pd.concat([own, reference_gaps], ignore_index=True), code,
-                                            resolved.codes, resolved.label)
+        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until, materiality=materiality)
+        summary = summarise_gaps(own, code, name, reference_gaps, resolved.codes, resolved.label)
     else:
         reference_gaps = own.iloc[0:0]
-        comparison = compare_with_reference(own, code, (), "")
-    persistence = gap_persistence(own)
-    trend = gap_trend(own)
-    sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
+        summary = summarise_gaps(own, code, name)
+    persistence, trend, comparison, sentences = (summary.persistence, summary.trend, summary.comparison,
+                                                 summary.sentences)
     if suppressed_cells:
         note = (f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle avslöja "
                 "ett sådant värde) och visas inte.")
