@@ -33,7 +33,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from jamlib.analysis.materiality import difference_unit, format_threshold, is_material, materiality_threshold
+from jamlib.analysis.materiality import (difference_unit, format_threshold, is_material, material_mask,
+                                         materiality_threshold)
 from jamlib.formatting import format_decimal
 from jamlib.formatting import period_start as _period_start
 from jamlib.kpis import KPI_CURATED
@@ -164,7 +165,7 @@ def indicator_gaps(
     wide["relative_gap"] = wide["gap"] / wide["value_M"].where(wide["value_M"] != 0)
     wide["polarity"] = wide["polarity"].fillna("okänd")
     scale = np.fmax(wide["value_K"].abs().to_numpy(dtype=float), wide["value_M"].abs().to_numpy(dtype=float))
-    wide["material"] = [is_material(g, t, s) for g, t, s in zip(wide["gap"], wide["materiality"], scale)]
+    wide["material"] = material_mask(wide["gap"].to_numpy(dtype=float), wide["materiality"].to_numpy(dtype=float), scale)
     has_counts = "numerator" in frame.columns and "denominator" in frame.columns
     if has_counts and frame["numerator"].notna().any():
         newcombe = _newcombe_material(frame, keys)
@@ -487,50 +488,44 @@ def compare_with_reference(gaps: pd.DataFrame, org_code: str, reference_codes: t
         has no values), ``same_direction`` (whether the same sex is disadvantaged
         in the reference) and ``text``.
     """
-    both = _both(gaps)
+    both = gaps[gaps["value_K"].notna() & gaps["value_M"].notna()]
     own = both[both["org_code"] == org_code]
     if own.empty:
         return pd.DataFrame(columns=_REFERENCE_COLUMNS)
     ref = both[both["org_code"].isin(list(reference_codes)) & (both["org_code"] != org_code)]
-    keys = ["indicator_id", "period"]
-    members = own[[*keys, "gap", "materiality"]].merge(
-        ref[[*keys, "gap", "value_K", "value_M"]].rename(columns={"gap": "member_gap"}), on=keys, how="inner")
-    if members.empty:
-        stats = pd.DataFrame(columns=[*keys, "n", "mean_gap", "median_size", "smaller", "larger", "other"])
-    else:
-        size, member_size = members["gap"].abs(), members["member_gap"].abs()
-        scale = np.fmax(members["value_K"].abs(), members["value_M"].abs()).to_numpy(dtype=float)
-        material = np.array([is_material(d, t, s) for d, t, s in
-                             zip(size - member_size, members["materiality"], scale)], dtype=bool)
-        member_material = np.array([is_material(g, t, s) for g, t, s in
-                                    zip(members["member_gap"], members["materiality"], scale)], dtype=bool)
-        own_material = np.array([is_material(g, t, s) for g, t, s in
-                                 zip(members["gap"], members["materiality"], scale)], dtype=bool)
-        members = members.assign(
-            _smaller=material & (member_size < size), _larger=material & (member_size > size),
-            _other=own_material & member_material & (np.sign(members["member_gap"]) == -np.sign(members["gap"])),
-            _size=member_size)
-        stats = members.groupby(keys, sort=False).agg(
-            n=("member_gap", "size"), mean_gap=("member_gap", "mean"), median_size=("_size", "median"),
-            smaller=("_smaller", "sum"), larger=("_larger", "sum"), other=("_other", "sum")).reset_index()
-    merged = own.merge(stats, on=keys, how="left")
+    by_key: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for indicator, period, gap, k, m in zip(ref["indicator_id"], ref["period"], ref["gap"], ref["value_K"],
+                                            ref["value_M"]):
+        by_key.setdefault((indicator, period), []).append((float(gap), max(abs(float(k)), abs(float(m)))))
+    own = own.assign(_start=[_period_start(p) for p in own["period"]]).sort_values(["indicator_id", "_start"])
     single = len(set(reference_codes) - {org_code}) == 1
+    windows = {i: _window(i, t) for i, t in own[["indicator_id", "indicator_title"]].drop_duplicates("indicator_id")
+               .itertuples(index=False)}
     rows = []
-    for _, row in merged.iterrows():
-        window = _window(row["indicator_id"], row["indicator_title"])
+    for row in own.to_dict("records"):
+        window = windows[row["indicator_id"]]
         label = moving_average_label(window) if window > 1 else ""
-        n = 0 if pd.isna(row["n"]) else int(row["n"])
+        members = by_key.get((row["indicator_id"], row["period"]), [])
+        n = len(members)
         unit = difference_unit(row.get("unit"))
         threshold = float(row.get("materiality", 0.0) or 0.0)
         who = row["org_name"] or org_code
         subject = "Skillnaden mellan kvinnor och män" + (f" i {label}a" if label else "")
         larger = None
-        smaller_count = 0 if not n else int(row["smaller"])
-        larger_count = 0 if not n else int(row["larger"])
-        other_count = 0 if not n else int(row["other"])
-        ref_gap = float(row["mean_gap"]) if n else np.nan
-        ref_size = float(row["median_size"]) if n else np.nan
         own_size = abs(float(row["gap"]))
+        smaller_count = larger_count = other_count = 0
+        ref_gap = ref_size = np.nan
+        if n:
+            member_gaps = np.array([g for g, _ in members])
+            member_scales = np.array([s for _, s in members])
+            member_sizes = np.abs(member_gaps)
+            different = material_mask(own_size - member_sizes, threshold, member_scales)
+            smaller_count = int((different & (member_sizes < own_size)).sum())
+            larger_count = int((different & (member_sizes > own_size)).sum())
+            if is_material(row["gap"], threshold, max(abs(row["value_K"]), abs(row["value_M"]))):
+                other_count = int((material_mask(member_gaps, threshold, member_scales)
+                                   & (np.sign(member_gaps) == -np.sign(row["gap"]))).sum())
+            ref_gap, ref_size = float(member_gaps.mean()), float(np.median(member_sizes))
         if not n:
             text = (f"{reference_label} saknar värden för både kvinnor och män {row['period']}"
                     + (f" (för {label}a)" if label else "") + ".")
@@ -548,9 +543,10 @@ def compare_with_reference(gaps: pd.DataFrame, org_code: str, reference_codes: t
                 text = (f"{subject} är {verdict} i {reference_label} ({row['period']}: {_size(own_size, unit)} i {who} "
                         f"mot {_size(ref_size, unit)}{limit}).")
                 if other_count:
-                    sex = _disadvantaged(row["mean_gap"], row["polarity"])
-                    text += (f" I {reference_label} är det i stället {'kvinnor' if sex == 'K' else 'män'} som missgynnas."
-                             if sex in ("K", "M") else f" I {reference_label} går skillnaden åt andra hållet.")
+                    sex = _disadvantaged(ref_gap, row["polarity"])
+                    text += (f" I {reference_label} är det i stället {'kvinnor' if sex == 'K' else 'män'} som missgynnas"
+                             if sex in ("K", "M") else f" I {reference_label} går skillnaden åt andra hållet")
+                    text += f" enligt {label}a." if label else "."
             else:
                 similar = n - smaller_count - larger_count
                 text = (f"{subject} är {verdict} medianen i {reference_label} ({row['period']}: "
@@ -559,8 +555,9 @@ def compare_with_reference(gaps: pd.DataFrame, org_code: str, reference_codes: t
                         f"{larger_count} en större och {similar} ungefär lika stor.")
                 if other_count:
                     sex = {"K": "M", "M": "K"}.get(row["disadvantaged"])
-                    text += (f" I {other_count} av dem missgynnas i stället {'kvinnor' if sex == 'K' else 'män'}."
-                             if sex else f" I {other_count} av dem går skillnaden åt andra hållet.")
+                    text += (f" I {other_count} av dem missgynnas i stället {'kvinnor' if sex == 'K' else 'män'}"
+                             if sex else f" I {other_count} av dem går skillnaden åt andra hållet")
+                    text += f" enligt {label}a." if label else "."
         ref_direction = _disadvantaged(ref_gap, row["polarity"]) if n else None
         rows.append({
             "org_code": org_code, "indicator_id": row["indicator_id"], "indicator_title": row["indicator_title"],

@@ -37,10 +37,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from jamlib.kpis import KPI_CURATED
 
-__all__ = ["UNIT_THRESHOLDS", "TIE_TOLERANCE", "materiality_threshold", "is_material", "difference_unit",
-           "format_threshold"]
+__all__ = ["UNIT_THRESHOLDS", "TIE_TOLERANCE", "materiality_threshold", "is_material", "material_mask",
+           "difference_unit", "format_threshold"]
 
 #: Default materiality threshold per unit (see the module docstring for the reasons).
 UNIT_THRESHOLDS: dict[str, float] = {
@@ -121,3 +123,13 @@ def is_material(difference: float, threshold: float, scale: float = 1.0) -> bool
         return False
     size = abs(float(difference))
     return size > TIE_TOLERANCE * max(1.0, abs(scale)) and size >= threshold - TIE_TOLERANCE * max(1.0, abs(threshold))
+
+
+def material_mask(differences: np.ndarray, thresholds: np.ndarray | float, scales: np.ndarray | float = 1.0) -> np.ndarray:
+    """:func:`is_material` for whole arrays (missing differences are not material)."""
+    size = np.abs(np.asarray(differences, dtype=float))
+    threshold = np.broadcast_to(np.asarray(thresholds, dtype=float), size.shape)
+    scale = np.broadcast_to(np.abs(np.asarray(scales, dtype=float)), size.shape)
+    with np.errstate(invalid="ignore"):
+        return ((size > TIE_TOLERANCE * np.fmax(1.0, scale))
+                & (size >= threshold - TIE_TOLERANCE * np.fmax(1.0, np.abs(threshold))))

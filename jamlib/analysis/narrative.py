@@ -134,21 +134,19 @@ def indicator_sentences(persistence: pd.DataFrame, trend: pd.DataFrame | None = 
     Returns
     -------
     pandas.DataFrame
-        ``indicator_id`` and ``text`` (Swedish sentences). A final remark says
-        that the values are descriptions when no counts are known.
+        ``indicator_id`` and ``text`` (Swedish sentences). The remarks that
+        concern the whole report come from :func:`report_notes`.
     """
+    trend_text = {} if trend is None else dict(zip(trend["indicator_id"], trend["text"]))
+    reference_text = {} if reference is None else {
+        (i, p): t for i, p, t in zip(reference["indicator_id"], reference["period"], reference["text"])}
     rows = []
-    for _, row in persistence.iterrows():
+    for row in persistence.to_dict("records"):
         parts = [persistence_sentence(row, org_name)]
-        if trend is not None:
-            match = trend[trend["indicator_id"] == row["indicator_id"]]
-            if not match.empty:
-                parts.append(match.iloc[0]["text"])
-        if reference is not None:
-            match = reference[(reference["indicator_id"] == row["indicator_id"])
-                              & (reference["period"] == row["latest_period"])]
-            if not match.empty:
-                parts.append(match.iloc[0]["text"])
+        if row["indicator_id"] in trend_text:
+            parts.append(trend_text[row["indicator_id"]])
+        if (row["indicator_id"], row["latest_period"]) in reference_text:
+            parts.append(reference_text[row["indicator_id"], row["latest_period"]])
         rows.append({"indicator_id": row["indicator_id"], "text": " ".join(parts)})
     return pd.DataFrame(rows, columns=["indicator_id", "text"])
 
