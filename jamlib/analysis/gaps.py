@@ -432,7 +432,7 @@ def format_trend_table(trend: pd.DataFrame) -> pd.DataFrame:
                       for t, i in zip(trend["indicator_title"], trend["indicator_id"])],
         "År i testet": [f"{y}" + (f" ({moving_average_label(w)} som inte delar år)" if w > 1 else "")
                         for y, w in zip(trend["tested_periods"], trend["moving_average_years"])],
-        "S": ["–" if pd.isna(s) else f"{int(s)}" for s in trend["kendall_s"]],
+        "S": ["–" if pd.isna(s) else format_decimal(float(s), 0) for s in trend["kendall_s"]],
         "p (ojusterat)": [p_text(v) for v in trend["p_value"]],
         "p (justerat)": [p_text(v) for v in trend["p_adjusted"]],
         "Lägsta möjliga p": [p_text(v) for v in trend["minimum_p"]],
