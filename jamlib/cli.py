@@ -182,27 +182,41 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     ids = split_list(args.indicator) or None
     report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
                               reference=args.reference, polarity=args.polarity)
+    notes = report.sentences.loc[report.sentences["indicator_id"] == "", "text"].tolist()
     if args.format != "table":
+        from jamlib.analysis.gaps import DESCRIPTIVE_CAVEAT
+
         frame = report.persistence.merge(report.sentences, on="indicator_id", how="left")
         if not report.comparison.empty:
             latest = report.comparison.merge(report.persistence[["indicator_id", "latest_period"]],
                                              left_on=["indicator_id", "period"],
                                              right_on=["indicator_id", "latest_period"])
-            frame = frame.merge(latest[["indicator_id", "reference", "reference_gap", "reference_members",
-                                        "members_with_smaller_gap", "larger"]], on="indicator_id", how="left")
-        frame = frame.merge(report.trend[["indicator_id", "slope_per_year", "p_value", "direction"]],
-                            on="indicator_id", how="left")
+            frame = frame.merge(latest[["indicator_id", "reference", "reference_gap", "reference_size",
+                                        "reference_members", "members_with_smaller_gap", "members_with_larger_gap",
+                                        "larger"]], on="indicator_id", how="left")
+        frame = frame.merge(report.trend[["indicator_id", "tested_periods", "slope_per_year", "fitted_start",
+                                          "fitted_end", "p_value", "p_adjusted", "tests_in_family", "trend",
+                                          "direction"]], on="indicator_id", how="left")
+        unknown = frame["uncertainty"] != "kan beräknas"
+        frame["caveat"] = [DESCRIPTIVE_CAVEAT if u else "" for u in unknown]
+        frame["notes"] = " ".join(n for n in notes if n != DESCRIPTIVE_CAVEAT)
         _print_frame(frame, args.format)
         return 0
     header = f"{report.org_name} ({report.org_code})"
     if report.reference is not None:
         header += f" jämfört med {report.reference.label}"
     print(header + (f", till och med {args.until}" if args.until else ""))
-    for text in report.sentences["text"]:
+    for text in report.sentences.loc[report.sentences["indicator_id"] != "", "text"]:
         print(f"  - {text}")
     if report.missing_indicators:
         print("  Inga värden för: " + ", ".join(report.missing_indicators))
-    print("Värdena är beskrivande: Kolada anger inte antal svarande, så osäkerheten kan inte beräknas.")
+    for text in notes:
+        print(text)
+    from jamlib.analysis.gaps import format_trend_table
+
+    print()
+    print("Trendtest (Mann–Kendall, exakt; p justerat med Benjamini–Hochberg):")
+    _print_frame(format_trend_table(report.trend), "table")
     from jamlib.report.view import indicator_views
 
     for view in indicator_views(report):

@@ -33,11 +33,14 @@ KARLSTAD_INDICATORS: tuple[str, ...] = ("U23401", "N20402", "U21455", "U21504", 
 #: Unit, polarity and the Swedish phrase for "the worse-off sex" of the KPIs jamlib knows
 #: (Karlstad's five elderly-care indicators). A sentence reads
 #: "<kvinnor|män><who> har <worse>", where ``worse`` names the other sex as ``{better}``.
-KPI_CURATED: dict[str, dict[str, str]] = {
+#: Optional: ``moving_average_years`` (each value averages this many years; Kolada's "3-årsm") and
+#: ``materiality`` (the smallest gap called a disadvantage, in the KPI's unit; default by unit, see
+#: :mod:`jamlib.analysis.materiality`).
+KPI_CURATED: dict[str, dict[str, object]] = {
     "U23401": {"unit": "dagar", "polarity": "lägre är bättre",
                "who": "", "worse": "väntat längre än {better} på plats i särskilt boende"},
     "N20402": {"unit": "per 100 000 invånare", "polarity": "lägre är bättre",
-               "who": " 80 år och äldre", "worse": "oftare än {better} skadats i fall"},
+               "who": " 80 år och äldre", "worse": "oftare än {better} skadats i fall", "moving_average_years": 3},
     "U21455": {"unit": "index", "polarity": "högre är bättre",
                "who": " i hemtjänsten", "worse": "gett lägre betyg än {better} för inflytande och tillräckligt med tid"},
     "U21504": {"unit": "procent", "polarity": "högre är bättre",

@@ -49,7 +49,8 @@ def test_organisations_named_only_in_the_data_get_a_stable_id():
 
 def test_indicator_report_for_a_company_without_a_code():
     rows = []
-    for year, (kn, kd, mn, md) in {"2018": (40, 60, 50, 60), "2019": (42, 60, 49, 60), "2020": (45, 62, 50, 61)}.items():
+    for year, (kn, kd, mn, md) in {"2018": (400, 600, 500, 600), "2019": (420, 600, 490, 600),
+                                   "2020": (450, 620, 500, 610)}.items():
         for sex, num, den in (("K", kn, kd), ("M", mn, md), ("T", kn + mn, kd + md)):
             rows.append({"org_code": None, "org_name": "Kfast AB", "indicator_id": "NKI", "indicator_title": "Nöjd kundindex",
                          "unit": "procent", "period": year, "sex": sex, "value": 100 * num / den, "numerator": num,

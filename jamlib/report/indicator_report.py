@@ -19,9 +19,9 @@ from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 from jamlib.errors import DataFileError, NoDataError
 from jamlib.formatting import period_start
 from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
-from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
+from jamlib.analysis.gap_summary import summarise_gaps
+from jamlib.analysis.gaps import indicator_gaps
 from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
-from jamlib.analysis.narrative import indicator_sentences
 from jamlib.analysis.sex_shares import sex_share_trend
 from jamlib.analysis.reference import Reference, resolve_reference
 
@@ -131,6 +131,7 @@ def indicator_report(
     threshold: int = DEFAULT_THRESHOLD,
     polarity: str | dict | None = None,
     organisations: pd.DataFrame | None = None,
+    materiality: dict[str, float] | None = None,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -161,6 +162,9 @@ def indicator_report(
     organisations
         The user's own organisation table (``jam ingest`` stores it as ``organisations``): committees,
         companies and units with their parents, so that they can be named as in that table.
+    materiality
+        Materiality thresholds per indicator id, overriding the defaults by unit
+        (:mod:`jamlib.analysis.materiality`).
 
     Returns
     -------
@@ -199,7 +203,7 @@ def indicator_report(
     hidden = hidden.merge(shown_totals[["indicator_id", "period", "value"]].rename(columns={"value": "total"}),
                           on=["indicator_id", "period"], how="left")
     indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
-    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
+    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until, materiality=materiality)
     if own.empty:
         wanted = ", ".join(ids) if ids else "några indikatorer"
         raise NoDataError(f"Det finns inga värden för {name} ({code}) för {wanted}"
@@ -208,15 +212,13 @@ def indicator_report(
     missing = tuple(i for i in (ids or []) if i not in present)
     if resolved is not None:
         subset = indicators[indicators["org_code"].isin(resolved.codes)]
-        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until)
-        comparison = compare_with_reference(pd.concat([own, reference_gaps], ignore_index=True), code,
-                                            resolved.codes, resolved.label)
+        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until, materiality=materiality)
+        summary = summarise_gaps(own, code, name, reference_gaps, resolved.codes, resolved.label)
     else:
         reference_gaps = own.iloc[0:0]
-        comparison = compare_with_reference(own, code, (), "")
-    persistence = gap_persistence(own)
-    trend = gap_trend(own)
-    sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
+        summary = summarise_gaps(own, code, name)
+    persistence, trend, comparison, sentences = (summary.persistence, summary.trend, summary.comparison,
+                                                 summary.sentences)
     shares = _count_shares(indicators, code, ids, until)
     if not shares.empty:
         extra = shares.set_index("indicator_id")["text"]
