@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["RawTable", "FILE", "ROW"]
+__all__ = ["RawTable", "FILE", "ROW", "cell_text"]
 
 FILE = "_file"
 ROW = "_row"
@@ -44,3 +46,32 @@ class RawTable:
     kind: str | None = None
     notes: list[str] = field(default_factory=list)
     is_metadata: bool = False
+
+
+def cell_text(value: object) -> str | None:
+    """Turn a cell from Excel, Parquet or a data frame into the text the user sees.
+
+    Whole floats lose their ``.0`` (``3.0`` -> ``"3"``), other floats keep every digit (``repr``),
+    dates become ISO dates (a time only when there is one); empty and missing cells become ``None``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(float(value))  # float() so that numpy floats print as plain numbers
+    if isinstance(value, (_dt.datetime, pd.Timestamp)):
+        if value.hour == 0 and value.minute == 0 and value.second == 0:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value)
+    return text if text.strip() != "" else None

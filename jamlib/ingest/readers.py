@@ -15,16 +15,14 @@ and Kolada API JSON (see :mod:`jamlib.ingest.kolada_files`).
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import io
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from jamlib.errors import DataFileError
 from jamlib.ingest.kolada_files import read_kolada_json
-from jamlib.ingest.raw import FILE, ROW, RawTable
+from jamlib.ingest.raw import FILE, ROW, RawTable, cell_text
 from jamlib.schemas import _OCCASION_LABELS
 
 __all__ = ["RawTable", "read_raw", "DATA_SUFFIXES"]
@@ -33,29 +31,7 @@ __all__ = ["RawTable", "read_raw", "DATA_SUFFIXES"]
 #: File endings that are read as data.
 DATA_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".json")
 
-def _cell_text(value: object) -> str | None:
-    """Turn a cell from Excel or Parquet into the text the user sees."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, (_dt.datetime, pd.Timestamp)):
-        if value.hour == 0 and value.minute == 0 and value.second == 0:
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value)
-    return text if text.strip() != "" else None
+_cell_text = cell_text
 
 
 def _frame(header: list[str], rows: list[list[str | None]], file_label: str, row_numbers: list[int]) -> pd.DataFrame:
