@@ -104,7 +104,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
               f"och alla fel och varningar i {args.processed}/fel.csv.")
     else:
         _print_frame(manifest, args.format)
-    return 0
+    unread = manifest[manifest["kind"].isna()]
+    for path in unread["path"]:
+        print(f"Obs: {path} kunde inte läsas som en tabell; se {args.processed}/fel.csv. De andra filerna är inlästa.",
+              file=sys.stderr)
+    return 1 if len(unread) else 0
 
 
 def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
