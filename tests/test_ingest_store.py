@@ -39,7 +39,7 @@ def test_a_second_ingest_reads_nothing_again_and_gives_the_same_outputs(collecti
     before = _outputs(processed)
     lines: list[str] = []
     monkeypatch.setattr(store_module, "read_raw", lambda path: pytest.fail(f"{path} was read again"))
-    ingest_folder(raw, processed, progress=lines.append)
+    ingest_folder(raw, processed, progress=lines.append, workers=1)
     assert lines and all(line.endswith("(oförändrad sedan förra inläsningen)") for line in lines)
     after = _outputs(processed)
     for name, table in before[0].items():
@@ -56,7 +56,7 @@ def test_only_the_changed_file_is_validated_and_the_result_equals_a_fresh_ingest
     read: list[str] = []
     real_read = store_module.read_raw
     monkeypatch.setattr(store_module, "read_raw", lambda path: read.append(path.name) or real_read(path))
-    manifest = ingest_folder(raw, processed)
+    manifest = ingest_folder(raw, processed, workers=1)
     assert read == [changed.name]
     entry = manifest.set_index("path").loc["checklist/modellkonceptet_2020_2022_konstruerad.csv"]
     assert entry["rows_quarantined"] == 1 and entry["errors"] == 1
@@ -74,12 +74,22 @@ def test_other_options_or_other_validating_code_validate_again(collection, monke
     read: list[str] = []
     real_read = store_module.read_raw
     monkeypatch.setattr(store_module, "read_raw", lambda path: read.append(path.name) or real_read(path))
-    ingest_folder(raw, processed, allow_half_points=True)
+    ingest_folder(raw, processed, allow_half_points=True, workers=1)
     assert len(read) == 11
     read.clear()
     monkeypatch.setattr(store_module, "validator_fingerprint", lambda: "en annan version")
-    ingest_folder(raw, processed, allow_half_points=True)
+    ingest_folder(raw, processed, allow_half_points=True, workers=1)
     assert len(read) == 11
+
+
+def test_several_processes_give_the_same_outputs_as_one(tmp_path):
+    one, two = tmp_path / "en", tmp_path / "två"
+    ingest_folder(RAW, one, workers=1)
+    ingest_folder(RAW, two, workers=2)
+    mine, theirs = _outputs(one), _outputs(two)
+    for name, table in theirs[0].items():
+        pd.testing.assert_frame_equal(mine[0][name], table)
+    assert mine[1:] == theirs[1:]
 
 
 def test_a_removed_source_leaves_no_rows_pieces_or_manifest_behind(collection):

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +69,28 @@ def _repeat(per_record: list, counts: np.ndarray) -> pd.Categorical:
     """A per-record value spread over the record's entries, as a categorical (few distinct values)."""
     codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
     return pd.Categorical.from_codes(np.repeat(codes, counts), categories=pd.Index(uniques, dtype=object))
+
+
+def _get(key: str):
+    """``record.get(key)`` for many records at once."""
+    return lambda record: record.get(key)
+
+
+def _entry_columns(path: Path, entries: list, counts: np.ndarray) -> tuple[list, list, np.ndarray]:
+    """Gender, value and the deleted flag of every entry, checking that each entry is an object."""
+    try:
+        triples = list(map(itemgetter("gender", "value", "isdeleted"), entries))
+    except (KeyError, TypeError):  # a key missing (allowed) or an entry that is no object (not allowed)
+        bad = next((i for i, e in enumerate(entries) if not isinstance(e, dict)), None)
+        if bad is not None:
+            number = int(np.searchsorted(np.cumsum(counts), bad, side="right")) + 1
+            raise _shape_error(path, f"post {number} i 'values' har {str(entries[bad])[:40]!r} i sin lista 'values' "
+                                     "där ett objekt med gender och value skulle stå.") from None
+        triples = [(e.get("gender"), e.get("value"), e.get("isdeleted")) for e in entries]
+    genders, values, flags = (list(column) for column in zip(*triples)) if triples else ([], [], [])
+    deleted = np.array(flags, dtype=bool) if set(map(type, flags)) <= {bool} else \
+        np.array([bool(flag) for flag in flags], dtype=bool)
+    return genders, values, deleted
 
 
 def _shape_error(path: Path, message: str) -> DataFileError:
@@ -127,32 +151,32 @@ def read_kolada_json(path: str | Path) -> RawTable:
     for number, entries in enumerate(inner, start=1):
         if not isinstance(entries, list):
             raise _shape_error(path, f"post {number} i 'values' har 'values' = {str(entries)[:40]!r}, inte en lista.")
-    counts = np.fromiter((len(v) for v in inner), dtype="int64", count=len(inner))
-    entries = [e for v in inner for e in v]
-    if not all(isinstance(e, dict) for e in entries):
-        position = next(i for i, e in enumerate(entries) if not isinstance(e, dict))
-        number = int(np.searchsorted(np.cumsum(counts), position, side="right")) + 1
-        raise _shape_error(path, f"post {number} i 'values' har {str(entries[position])[:40]!r} i sin lista 'values' "
-                                 "där ett objekt med gender och value skulle stå.")
+    counts = np.array(list(map(len, inner)), dtype="int64")
+    entries = list(chain.from_iterable(inner))
+    genders, values, deleted = _entry_columns(path, entries, counts)
     titles = _kpi_titles(path.parent)
-    kpis = [str(r.get("kpi")) for r in records]
-    codes = [r.get("municipality") for r in records]
-    code_texts = [None if c is None else str(c) for c in codes]
+    kpis = [str(k) for k in map(_get("kpi"), records)]
+    code_texts = [None if c is None else str(c) for c in map(_get("municipality"), records)]
     curated = [KPI_CURATED.get(k, {}) for k in kpis]
-    values = [e.get("value") for e in entries]
     kinds = set(map(type, values))
-    if kinds <= {float, int, type(None)} and not any(isinstance(v, float) and not math.isfinite(v) or abs(v) >= 1e15
-                                                     for v in values if v is not None):
-        numbers: object = np.array([math.nan if v is None else v for v in values], dtype="float64")
-    else:  # text, booleans or huge numbers: kept as text, so the validation reports them as they stand
+    numbers: object = None
+    if kinds <= {float, int, type(None)}:
+        try:
+            numbers = pd.Series(values, dtype="float64").to_numpy()
+        except (OverflowError, ValueError, TypeError):  # integers beyond 64 bits
+            numbers = np.array([math.inf])
+        with np.errstate(invalid="ignore"):
+            if not (np.isnan(numbers) | (np.abs(numbers) < 1e15)).all():  # infinite or huge: read as text
+                numbers = None
+    if numbers is None:  # text, booleans or huge numbers: kept as text, so the validation reports them as they stand
         numbers = np.array([_value_text(v) for v in values], dtype=object)
     columns = {
         "kommunkod": _repeat(code_texts, counts),
         "organisation": _repeat([municipality_name(c) if c is not None else None for c in code_texts], counts),
         "indikator": _repeat(kpis, counts),
         "indikatornamn": _repeat([titles.get(k) for k in kpis], counts),
-        "period": _repeat([_value_text(r.get("period")) for r in records], counts),
-        "kön": pd.Categorical([e.get("gender") for e in entries]),
+        "period": _repeat([_value_text(p) for p in map(_get("period"), records)], counts),
+        "kön": pd.Categorical(genders),
         "värde": numbers,
         "enhet": _repeat([c.get("unit") for c in curated], counts),
         "polaritet": _repeat([c.get("polarity", "okänd") for c in curated], counts),
@@ -161,7 +185,6 @@ def read_kolada_json(path: str | Path) -> RawTable:
     table = pd.DataFrame(columns)
     table[FILE] = path.name
     table[ROW] = np.repeat(np.arange(1, len(records) + 1, dtype="int64"), counts)
-    deleted = np.fromiter((bool(e.get("isdeleted")) for e in entries), dtype=bool, count=len(entries))
     frame = table[~deleted].reset_index(drop=True)
     removed = table[deleted].reset_index(drop=True)
     removed["_reason"] = "raderad i Kolada (isdeleted)"

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -138,16 +139,18 @@ _FAILURE_SCHEMA_COLUMNS = ["source", *FAILURE_COLUMNS]
 def _failure_table(failures: pd.DataFrame):
     import pyarrow as pa
 
-    schema = pa.schema([pa.field("source", pa.string()), pa.field("file", pa.string()), pa.field("row", pa.int64()),
-                        pa.field("column", pa.string()), pa.field("value", pa.string()),
-                        pa.field("rule", pa.string()), pa.field("severity", pa.string()),
-                        pa.field("message", pa.string())])
-    frame = failures[_FAILURE_SCHEMA_COLUMNS].copy()
-    for name in ("source", "file", "column", "value", "rule", "severity", "message"):
-        frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-        frame[name] = frame[name].map(lambda v: v if v is None or isinstance(v, str) else str(v))
-    frame["row"] = frame["row"].astype("Int64")
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    arrays = []
+    for name in _FAILURE_SCHEMA_COLUMNS:
+        column = failures[name]
+        if name == "row":
+            arrays.append(pa.array(column.astype("Int64"), type=pa.int64(), from_pandas=True))
+            continue
+        values = column.astype(object).where(column.notna(), None).tolist()
+        try:
+            arrays.append(pa.array(values, type=pa.string()))
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # a value that is not text: as the text it shows
+            arrays.append(pa.array([v if v is None or isinstance(v, str) else str(v) for v in values], type=pa.string()))
+    return pa.Table.from_arrays(arrays, names=_FAILURE_SCHEMA_COLUMNS)
 
 
 def _write_arrow(table, path: Path) -> None:
@@ -219,7 +222,8 @@ def _read_entry(path: Path) -> dict | None:
 
 
 def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
-                progress: Callable[[str], None] | None, known_metadata: dict[str, str]) -> _Source | None:
+                known_metadata: dict[str, str]) -> tuple[_Source | None, str | None, str | None]:
+    """Ingest one source file: (what is stored, the progress line, the checksum when it is Kolada metadata)."""
     relative = path.relative_to(raw_dir)
     slug = _slug(relative)
     manifest_path = processed_dir / "manifest" / f"{slug}.json"
@@ -229,15 +233,13 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
     previous = _read_entry(manifest_path)
     if _reusable(previous, path, options, processed_dir, slug):
         assert previous is not None
-        if progress:
-            progress(f"{previous['summary']} (oförändrad sedan förra inläsningen)")
-        return _Source(relative, previous, parts_path if previous.get("rows_kept") else None, failures_path, True)
+        return (_Source(relative, previous, parts_path if previous.get("rows_kept") else None, failures_path, True),
+                f"{previous['summary']} (oförändrad sedan förra inläsningen)", None)
     if known_metadata.get(str(relative)) == checksum:
-        return None
+        return None, None, checksum
     result = _read_and_validate(path, relative, options["allow_half_points"])
     if result is None:  # Kolada metadata: not a table
-        known_metadata[str(relative)] = checksum
-        return None
+        return None, None, checksum
     quarantine_path = processed_dir / "karantan" / f"{slug}.csv"
     if len(result.quarantine):
         write_csv(result.quarantine, quarantine_path)
@@ -272,10 +274,33 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
     }
     entry.update({key: value for key, value in getattr(result, "manifest_extra", {}).items()})
     write_json(entry, manifest_path)
-    if progress:
-        progress(result.summary)
-    return _Source(relative, entry, parts_path if result.kind in SCHEMAS and len(result.data) else None,
-                   failures_path)
+    return (_Source(relative, entry, parts_path if result.kind in SCHEMAS and len(result.data) else None,
+                    failures_path), result.summary, None)
+
+
+def _ingest_all(files: list[Path], raw_dir: Path, processed_dir: Path, options: dict, known_metadata: dict[str, str],
+                workers: int) -> Iterator[tuple[Path, tuple[_Source | None, str | None, str | None]]]:
+    """Ingest the files in order, in ``workers`` processes when there are several files to share."""
+    arguments = [(path, raw_dir, processed_dir, options, known_metadata) for path in files]
+    if workers <= 1 or len(files) < 2:
+        for path, args in zip(files, arguments):
+            yield path, _ingest_one(*args)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        yield from zip(files, pool.map(_ingest_star, arguments, chunksize=1))
+
+
+def _ingest_star(arguments: tuple) -> tuple[_Source | None, str | None, str | None]:
+    return _ingest_one(*arguments)
+
+
+def default_workers() -> int:
+    """Processes ``jam ingest`` uses by default: the cores there are, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 # --------------------------------------------------------------------------- the whole folder
@@ -304,6 +329,7 @@ def ingest_folder(
     *,
     allow_half_points: bool = False,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Validate every data file under ``raw_dir`` and store the results under ``processed_dir``.
 
@@ -321,6 +347,9 @@ def ingest_folder(
         Accept half points in checklist scores.
     progress
         Called with a short Swedish line per file, e.g. ``print``.
+    workers
+        Processes that read and validate files side by side (default: :func:`default_workers`).
+        The outputs are the same whatever the number.
 
     Returns
     -------
@@ -337,10 +366,17 @@ def ingest_folder(
     metadata_path = processed_dir / PARTS / "metadata.json"
     known_metadata = _read_entry(metadata_path) or {}  # Kolada metadata files seen before, by checksum
     files = _data_files(raw_dir)
-    sources = [s for s in (_ingest_one(path, raw_dir, processed_dir, options, progress, known_metadata)
-                           for path in files) if s is not None]
-    present = {str(p.relative_to(raw_dir)) for p in files}
-    write_json({k: v for k, v in known_metadata.items() if k in present}, metadata_path)
+    sources: list[_Source] = []
+    metadata: dict[str, str] = {}
+    for path, (source, line, metadata_checksum) in _ingest_all(files, raw_dir, processed_dir, options, known_metadata,
+                                                               default_workers() if workers is None else workers):
+        if source is not None:
+            sources.append(source)
+        if metadata_checksum is not None:
+            metadata[str(path.relative_to(raw_dir))] = metadata_checksum
+        if line and progress:
+            progress(line)
+    write_json(metadata, metadata_path)
     _remove_stale(processed_dir, {_slug(s.relative) for s in sources})
     for name in SCHEMAS:
         target = processed_dir / f"{name}.parquet"
