@@ -38,6 +38,14 @@ class RawTable:
     is_metadata
         True for files that describe data rather than hold it (Kolada's
         ``kpi.json``, ``municipality.json``); they are not validated as tables.
+    findings
+        What the reader found wrong with rows or with the file, for the failure
+        table: ``row`` (as in Excel, ``None`` for the file), ``column``, ``value``,
+        ``rule``, ``severity`` and a Swedish ``message``; ``file`` when the file has sheets.
+        A finding of severity ``fel`` sends its rows to the quarantine.
+    reshaping
+        How the reader changed the shape of the table (a wide table with one column
+        per sex made long, a two-row header joined), in Swedish; shown in the manifest.
     """
 
     path: Path
@@ -46,6 +54,8 @@ class RawTable:
     kind: str | None = None
     notes: list[str] = field(default_factory=list)
     is_metadata: bool = False
+    findings: list[dict] = field(default_factory=list)
+    reshaping: list[str] = field(default_factory=list)
 
 
 def cell_text(value: object) -> str | None:

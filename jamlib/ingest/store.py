@@ -267,12 +267,12 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
         "removed_by_rule": _counts(result.failures, "info"),
         "normalisations": result.normalisations.to_dict(orient="records"),
         "notes": result.notes,
+        "reshaping": result.reshaping,
         "quarantine": str(quarantine_path.relative_to(processed_dir)) if len(result.quarantine) else None,
         "validator": validator_fingerprint(),
         "options": options,
         "depends_on": _dependencies(path),
     }
-    entry.update({key: value for key, value in getattr(result, "manifest_extra", {}).items()})
     write_json(entry, manifest_path)
     return (_Source(relative, entry, parts_path if result.kind in SCHEMAS and len(result.data) else None,
                     failures_path), result.summary, None)

@@ -85,6 +85,9 @@ class ValidationResult:
         Data rows read from the source.
     notes
         What the reader noticed, in Swedish.
+    reshaping
+        How the reader changed the table's shape (one column per sex made long, a
+        two-row header joined), in Swedish; shown in the manifest.
     """
 
     kind: str | None
@@ -95,6 +98,7 @@ class ValidationResult:
     normalisations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["column", "from", "to", "rows"]))
     rows_read: int = 0
     notes: list[str] = field(default_factory=list)
+    reshaping: list[str] = field(default_factory=list)
 
     @property
     def rows_kept(self) -> int:
@@ -282,16 +286,22 @@ class _Failures:
 
     def __init__(self) -> None:
         self._blocks: list[tuple[list, list, list, list, list, list]] = []
+        self.placed: dict[int, tuple[str | None, int | None]] = {}  # failure number -> (file, row) without a table row
+        self._count = 0
 
     def add(self, index: int | None, column: object, value: object, rule: str, message: str,
-            severity: str = _ERROR) -> None:
+            severity: str = _ERROR, *, file: str | None = None, row: int | None = None) -> None:
+        if file is not None or row is not None:
+            self.placed[self._count] = (file, row)
         self._blocks.append(([index], [column], [value], [rule], [severity], [message]))
+        self._count += 1
 
     def extend(self, indices: Sequence[int], column: object, values: Sequence[object], rules: Sequence[str] | str,
                messages: Sequence[str], severity: str = _ERROR) -> None:
         n = len(indices)
         if not n:
             return
+        self._count += n
         self._blocks.append((
             [int(i) for i in indices], [column] * n, list(values),
             [rules] * n if isinstance(rules, str) else list(rules), [severity] * n, list(messages)))
@@ -724,10 +734,36 @@ def _published_canonical(parsed: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_result(kind: str | None, source: str, rows: int, failures: list[dict], raw: pd.DataFrame,
-                  notes: list[str]) -> ValidationResult:
+                  notes: list[str], table: RawTable | None = None) -> ValidationResult:
     quarantine = _quarantine_frame(raw, np.arange(len(raw)), [[f["message"] for f in failures]] * len(raw))
+    found = [{"file": f.get("file", source), **{k: f.get(k) for k in FAILURE_COLUMNS if k != "file"}}
+             for f in (table.findings if table is not None else [])]
     return ValidationResult(kind, source, pd.DataFrame(), quarantine,
-                            pd.DataFrame(failures, columns=FAILURE_COLUMNS), rows_read=rows, notes=notes)
+                            pd.DataFrame(found + failures, columns=FAILURE_COLUMNS), rows_read=rows, notes=notes,
+                            reshaping=list(table.reshaping) if table is not None else [])
+
+
+def _add_findings(table: RawTable, frame: pd.DataFrame, label: str, failures: _Failures) -> None:
+    """The reader's findings as failures: a row's finding on every table row from that file row."""
+    if not table.findings:
+        return
+    rows = frame[ROW].to_numpy()
+    files = frame[FILE].to_numpy(dtype=object)
+    for item in table.findings:
+        if item.get("row") is None:
+            failures.add(None, item.get("column"), item.get("value"), item["rule"], item["message"],
+                         item.get("severity", _WARNING), file=item.get("file"))
+            continue
+        where = rows == item["row"]
+        if "file" in item:
+            where &= files == item["file"]
+        positions = np.flatnonzero(where)
+        if not len(positions):  # a row the reader did not keep (e.g. beyond the table): about the file
+            failures.add(None, item.get("column"), item.get("value"), item["rule"], item["message"],
+                         item.get("severity", _WARNING), file=item.get("file"), row=item["row"])
+            continue
+        failures.extend(positions, item.get("column"), [item.get("value")] * len(positions), item["rule"],
+                        [item["message"]] * len(positions), item.get("severity", _WARNING))
 
 
 def _quarantine_frame(raw: pd.DataFrame, positions: np.ndarray, reasons: list[list[str]]) -> pd.DataFrame:
@@ -764,16 +800,17 @@ def _typed(schema: TableSchema, parsed: pd.DataFrame) -> pd.DataFrame:
 
 def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, removed: pd.DataFrame,
               parsed: pd.DataFrame, failures: _Failures, normalised: list[dict], rows_read: int,
-              notes: list[str]) -> ValidationResult:
+              notes: list[str], reshaping: list[str]) -> ValidationResult:
     indices, columns, values, rules, severities, messages = failures.columns()
     n = len(indices)
     located = np.array([i is not None for i in indices], dtype=bool)
     where = np.array([i if i is not None else 0 for i in indices], dtype="int64")
     row_numbers = frame[ROW].to_numpy(dtype="int64")[where] if n else np.empty(0, dtype="int64")
     file_labels = frame[FILE].to_numpy(dtype=object)[where] if n else np.empty(0, dtype=object)
+    placed = failures.placed
     table = {
-        "file": [file_labels[k] if located[k] else label for k in range(n)],
-        "row": [int(row_numbers[k]) if located[k] else None for k in range(n)],
+        "file": [file_labels[k] if located[k] else (placed.get(k, (None, None))[0] or label) for k in range(n)],
+        "row": [int(row_numbers[k]) if located[k] else placed.get(k, (None, None))[1] for k in range(n)],
         "column": columns, "value": values, "rule": rules, "severity": severities, "message": messages,
     }
     if len(removed):
@@ -813,7 +850,7 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
     data = data.reset_index(drop=True)
     result = ValidationResult(kind, label, data, quarantine, failure_table,
                               pd.DataFrame(normalised, columns=["column", "from", "to", "rows"]),
-                              rows_read=rows_read, notes=notes)
+                              rows_read=rows_read, notes=notes, reshaping=reshaping)
     assert result.rows_kept + result.rows_quarantined == result.rows_read
     return result
 
@@ -865,7 +902,7 @@ def validate(
     if rows_read == 0:
         failure = {"file": label, "row": None, "column": None, "value": None, "rule": "tom_fil", "severity": _ERROR,
                    "message": f"Filen {label} innehåller inga datarader" + (" (den är helt tom)." if not headers else " (bara rubrikrad).")}
-        return _empty_result(kind, label, 0, [failure], frame, notes)
+        return _empty_result(kind, label, 0, [failure], frame, notes, table)
 
     # 2. map columns
     kind = kind or table.kind or _detect_kind(headers)
@@ -875,7 +912,7 @@ def validate(
         )
         failure = {"file": label, "row": 1, "column": None, "value": ", ".join(headers), "rule": "fel_kolumner", "severity": _ERROR,
                    "message": f"Kolumnerna i {label} ({', '.join(headers)}) passar ingen av jamlibs tabeller. Förväntade kolumner: {expected}."}
-        return _empty_result(kind, label, rows_read, [failure], frame, notes)
+        return _empty_result(kind, label, rows_read, [failure], frame, notes, table)
     schema = SCHEMAS[kind]
     mapping = _column_map(schema, headers)
     missing = [c for c in schema.required_columns if c.name not in mapping]
@@ -886,9 +923,10 @@ def validate(
                                f"Obligatoriska kolumner för {schema.title.lower()}: {', '.join(c.display for c in schema.required_columns)}; "
                                f"frivilliga: {', '.join(c.display for c in schema.columns if not c.required) or 'inga'}. "
                                f"Hittade: {', '.join(headers)}.")}
-        return _empty_result(kind, label, rows_read, [failure], frame, notes)
+        return _empty_result(kind, label, rows_read, [failure], frame, notes, table)
 
     failures = _Failures()
+    _add_findings(table, frame, label, failures)
     unknown = [h for h in headers if h not in mapping.values()]
     if unknown:
         failures.add(None, ", ".join(unknown), None, "okänd_kolumn",
@@ -905,7 +943,8 @@ def validate(
             _CHECKS[check](ctx)
 
     # 5. assemble
-    return _assemble(kind, schema, label, frame, removed, parsed, failures, normalised, rows_read, notes)
+    return _assemble(kind, schema, label, frame, removed, parsed, failures, normalised, rows_read, notes,
+                     list(table.reshaping))
 
 
 def load(
