@@ -94,7 +94,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from jamlib.ingest.store import ingest_folder
 
     progress = (lambda line: print(line, file=sys.stderr)) if args.format != "table" else print
-    manifest = ingest_folder(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress)
+    manifest = ingest_folder(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress,
+                             workers=args.workers)
     columns = {"path": "fil", "kind": "tabell", "rows_read": "lästa", "rows_kept": "godkända",
                "rows_quarantined": "karantän", "errors": "fel", "warnings": "varningar"}
     if args.format == "table":
@@ -104,7 +105,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
               f"och alla fel och varningar i {args.processed}/fel.csv.")
     else:
         _print_frame(manifest, args.format)
-    return 0
+    unread = manifest[manifest["kind"].isna()]
+    for path in unread["path"]:
+        print(f"Obs: {path} kunde inte läsas som en tabell; se {args.processed}/fel.csv. De andra filerna är inlästa.",
+              file=sys.stderr)
+    return 1 if len(unread) else 0
 
 
 def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
@@ -474,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", default="data/raw", help="mapp med rådata (standard: data/raw)")
     p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data (standard: data/processed)")
     p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
+    p.add_argument("--workers", type=int, default=None,
+                   help="antal processer som läser filer samtidigt (standard: antal kärnor, högst 4)")
     add_format(p)
     p.set_defaults(func=_cmd_ingest)
 

@@ -89,10 +89,15 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     municipality, KPI, year and sex (a fetched file beside the snapshot), the
     value from the most recently written file is used.
 
+    When ``jam ingest`` has stored the folder (``data/raw/kolada`` with
+    ``data/processed`` beside ``data/raw``), the validated rows of every file whose
+    checksum is unchanged are read from the store; only new or changed files are
+    validated again. A processed folder itself (``data/processed``) may be given too.
+
     Parameters
     ----------
     folder
-        Folder such as ``data/raw/kolada``.
+        Folder such as ``data/raw/kolada``, or a processed folder written by ``jam ingest``.
 
     Returns
     -------
@@ -104,6 +109,7 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     DataFileError
         When the folder does not exist or holds no data files.
     """
+    from jamlib.ingest.store import find_store, load_processed, stored_rows
     from jamlib.ingest.validation import load
 
     folder = Path(folder)
@@ -111,9 +117,16 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     if key in _FOLDER_CACHE:  # the same files as before: a copy of the validated rows
         return _FOLDER_CACHE[key].copy()
     files = sorted(folder.glob("data_*.json"), key=lambda p: (p.stat().st_mtime, p.name)) if folder.is_dir() else []
-    if not files:
+    if not files and (folder / "manifest.json").is_file() and (folder / "indicators.parquet").is_file():
+        frames = [load_processed("indicators", folder)]
+    elif not files:
         raise DataFileError(f"Mappen {folder} finns inte eller innehåller inga Kolada-filer (data_*.json).", str(folder))
-    frames = [load(path, "indicators").data for path in files]
+    else:
+        store = find_store(folder)
+        frames = []
+        for path in files:
+            stored = stored_rows(path, *store, kind="indicators") if store else None
+            frames.append(load(path, "indicators").data if stored is None else stored)
     data = pd.concat(frames, ignore_index=True)
     unique = data.drop_duplicates(subset=["org_code", "indicator_id", "period", "sex"], keep="last").reset_index(drop=True)
     _FOLDER_CACHE.clear()
