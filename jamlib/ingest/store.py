@@ -40,6 +40,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from jamlib.errors import DataFileError
+from jamlib.ingest.lock import folder_lock
 from jamlib.files import atomic_write, write_csv, write_json
 from jamlib.ingest.readers import DATA_SUFFIXES, read_raw
 from jamlib.schemas import SCHEMAS
@@ -337,6 +338,10 @@ def ingest_folder(
     ingest are not read again; their stored results are used. A file that cannot be
     read is reported in the manifest and ``fel.csv``; the other files are ingested.
 
+    Only one ingest writes to a folder at a time (:func:`jamlib.ingest.lock.folder_lock`); another one is
+    refused with a message. Temporary files left by an ingest that was killed are removed first: every
+    output is always either the previous complete file or the new one.
+
     Parameters
     ----------
     raw_dir
@@ -358,6 +363,27 @@ def ingest_folder(
         ``rows_read``, ``rows_kept``, ``rows_quarantined``, ``errors``,
         ``warnings``, ``summary``.
     """
+    with folder_lock(processed_dir):
+        _remove_temporaries(Path(processed_dir))
+        return _ingest_folder_locked(raw_dir, processed_dir, allow_half_points=allow_half_points, progress=progress,
+                                     workers=workers)
+
+
+def _remove_temporaries(processed_dir: Path) -> None:
+    """Delete ``.<name>.<random>.tmp`` files that an interrupted atomic write left behind."""
+    if processed_dir.is_dir():
+        for path in processed_dir.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
+
+def _ingest_folder_locked(
+    raw_dir: str | Path,
+    processed_dir: str | Path,
+    *,
+    allow_half_points: bool,
+    progress: Callable[[str], None] | None,
+    workers: int | None,
+) -> pd.DataFrame:
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     if not raw_dir.is_dir():
         raise DataFileError(f"Mappen {raw_dir} finns inte.", str(raw_dir))
