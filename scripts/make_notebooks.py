@@ -36,10 +36,10 @@ indikatorer för äldreomsorgen som Karlstad följde i Modellkonceptet), vilket 
 länge, åt vilket håll skillnaden går och hur den står sig mot en jämförelsegrupp.
 """),
     parameters("""
-kommunkod = "1780"  # fyra siffror, t.ex. "0180" för Stockholm
+kommunkod = "1780"  # fyra siffror: "0180" för Stockholm, "0017" för Region Värmland
 indikatorer = "U23401,N20402,U21455,U21504,U01421"  # Kolada-id, kommaseparerade
-till_och_med = "2021"  # sista år som tas med; "" betyder alla år
-jamforelse = "liknande"  # "riket", "liknande", ett Kolada grupp-id (G...) eller koder "0484,0780"
+till_och_med = ""  # sista år som tas med, t.ex. "2021"; "" betyder alla år med data
+jamforelse = "liknande"  # "riket", "liknande" (för en region: riket), ett Kolada grupp-id (G...) eller koder "0484,0780"
 datamapp = "data/raw/kolada"  # bundlad ögonblicksbild eller egen hämtning med jam kolada fetch
 interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
 """),
@@ -55,6 +55,8 @@ data = jamlib.load_indicator_folder(show.find_folder(datamapp))
 rapport = jamlib.indicator_report(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()],
                                   until=sista_ar, reference=jamforelse or None)
 show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
+if rapport.reference is not None and rapport.reference.note:
+    show.show_paragraphs([rapport.reference.note])
 show.show_paragraphs(rapport.sentences["text"], bullets=True)
 if rapport.missing_indicators:
     show.show_paragraphs(["Inga värden för: " + ", ".join(rapport.missing_indicators) + "."])
@@ -99,24 +101,30 @@ roll: gruppens medelvärde per moment och tillfälle som i SKR:s Tabell 1 och 2,
 mest, varje organisations egen utveckling och omgångarna sida vid sida.
 """),
     parameters("""
-omgangar = ""  # t.ex. "2020–2022"; "" betyder alla omgångar i filen
-roller = "deltagare,mentor"
+omgangar = ""  # t.ex. "2020-2022" eller "2016-2018,2020-2022"; "" betyder alla omgångar i filen
+roller = "deltagare,mentor"  # de roller som finns i en omgång visas
 datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
 """),
     code("""
 import jamlib
-from jamlib.analysis.checklist import format_rounds_table, organisation_trajectories, rank_improvements
+from jamlib.analysis.checklist import (format_rounds_table, organisation_trajectories, rank_improvements,
+                                       rounds_and_roles, select_rounds)
 from jamlib.report import charts, display as show
 from jamlib.run import parameters
 
-skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
-valda_omgangar = [o.strip() for o in omgangar.split(",") if o.strip()] or sorted(skattningar["round"].unique())
+alla = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
+skattningar = select_rounds(alla, omgangar)
+roller_per_omgang = rounds_and_roles(skattningar)
+valda_omgangar = list(roller_per_omgang)
 valda_roller = parameters.check_roles(roller)
-show.show_paragraphs([f"Omgångar: {', '.join(valda_omgangar)}. Roller: {', '.join(valda_roller)}."])
+show.show_paragraphs([f"Omgång {omgang}: {' och '.join(finns)}." for omgang, finns in roller_per_omgang.items()])
 """),
     code("""
 for roll in valda_roller:
     for omgang in valda_omgangar:
+        if roll not in roller_per_omgang[omgang]:
+            show.show_paragraphs([f"Omgång {omgang} har inga skattningar från rollen {roll}."])
+            continue
         tabell = jamlib.checklist_table(skattningar, omgang, roll)
         antal = ", ".join(f"{k}: {v}" for k, v in tabell.attrs["organisations"].items())
         show.show_heading(f"Omgång {omgang}, {roll}", 2)
@@ -137,8 +145,9 @@ data finns inget att jämföra ännu; tabellen visar då bara den omgången.
 """),
     code("""
 for roll in valda_roller:
-    sida = jamlib.compare_rounds(skattningar[skattningar["round"].isin(valda_omgangar)], roll)
-    show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}")
+    if any(roll in finns for finns in roller_per_omgang.values()):
+        sida = jamlib.compare_rounds(skattningar, roll)
+        show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}")
 """),
 ]
 
@@ -151,7 +160,7 @@ de tio momenten, 10–40) vid varje tillfälle och på förändringen från för
 Grupperna är små, så alla test är exakta permutationstest; texten säger när inget kan avgöras.
 """),
     parameters("""
-omgang = "2020–2022"
+omgang = "2020–2022"  # "2020-2022" går också
 datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
 """),
     code("""
@@ -159,13 +168,16 @@ import jamlib
 from jamlib.analysis.checklist import organisation_trajectories
 from jamlib.analysis.narrative import role_sentences
 from jamlib.analysis.role_comparison import format_role_table
+from jamlib.formatting import normalise_dashes
 from jamlib.report import charts, display as show
 
+omgang = normalise_dashes(omgang)
 skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
 jamforelse = jamlib.compare_roles(skattningar, omgang)
 show.show_heading(f"Omgång {omgang}")
 show.show_paragraphs(role_sentences(jamforelse))
-charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}"))
+if jamforelse["n_mentor"].max() > 0 and jamforelse["n_participant"].max() > 0:
+    charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}"))
 charts.show_chart(charts.trajectory_chart(organisation_trajectories(skattningar, omgang),
                                           "Varje organisations utveckling"))
 show.show_table(format_role_table(jamforelse), caption="Jämförelser och exakta test")
