@@ -1,18 +1,29 @@
 """The ``jam`` command line (texts in Swedish).
 
-Commands: ``jam validate``, ``jam ingest``, ``jam checklist table``,
-``jam checklist check`` and ``jam demo``. Commands that print tables take
-``--format table|csv|json``.
+Commands: ``jam validate``, ``jam ingest``, ``jam checklist table|check|roles``,
+``jam gaps``, ``jam kolada search|fetch|groups``, ``jam batch`` and ``jam demo``.
+Commands that print tables take ``--format table|csv|json``: ``csv`` is what
+Swedish Excel opens (UTF-8 with BOM, ``;``, decimal comma, Swedish column
+names, no cell that can run as a formula), ``json`` keeps the machine names
+and full precision for scripts.
+
+Output never fails on a console or a redirected file whose encoding lacks a
+character (a scheduled task's log in Windows-1252): the minus sign and the
+narrow spaces of Swedish numbers fall back to ``-`` and a plain space.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import codecs
+import contextlib
 import json
+import math
+import re
 import sys
+import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from jamlib.errors import JamlibError
 
@@ -24,26 +35,213 @@ _MAX_ROWS_PER_RULE = 20
 #: The six municipalities of Modellkonceptet 2020–2022 in the bundled data (participants, then mentors).
 _MODELLKONCEPTET = ("1780", "1080", "2282", "0187", "0880", "2284")
 
+# -- output that every console and log file can take ------------------------------------------------------
+
+#: Plain stand-ins for characters of Swedish typography that Windows-1252 (or ASCII) cannot encode.
+_FALLBACKS = {"\u2212": "-", "\u202f": " ", "\u2009": " ", "\u00a0": " ", "\u2007": " ", "\u2192": "->",
+              "\u2190": "<-", "\u2264": "<=", "\u2265": ">=", "\u2248": "~", "\u2013": "-", "\u2014": "-",
+              "\u2026": "...", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00d7": "x",
+              "\u2022": "*"}
+_ERROR_HANDLER = "jamlib-fallback"
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a plain stand-in for each character the stream cannot encode."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    parts = []
+    for char in error.object[error.start:error.end]:
+        plain = _FALLBACKS.get(char)
+        if plain is None:
+            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii") or "?"
+        parts.append(plain)
+    return "".join(parts), error.end
+
+
+codecs.register_error(_ERROR_HANDLER, _fallback)
+
+
+def _safe_streams() -> None:
+    """Let stdout and stderr replace what their encoding cannot show instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                reconfigure(errors=_ERROR_HANDLER)
+
+
+# -- argparse in Swedish -----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _swedish_argparse() -> Iterator[None]:
+    """Make argparse's own words (usage, options, errors) Swedish while the block runs."""
+    from jamlib.vocabulary import ARGPARSE_TEXTS
+
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def gettext(message: str) -> str:
+        return ARGPARSE_TEXTS.get(message, saved[0](message))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class _SwedishParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help, usage and error messages are in Swedish."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        with _swedish_argparse():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        """As argparse's, with a Swedish placeholder (``OMGÅNG``, ``MAPP``) for options that take a value."""
+        from jamlib.vocabulary import ARGPARSE_METAVARS
+
+        takes_value = kwargs.get("action") in (None, "store", "append") and "choices" not in kwargs
+        if takes_value and "metavar" not in kwargs and args and all(a.startswith("-") for a in args):
+            longest = max(args, key=len).lstrip("-").replace("-", "_")
+            dest = kwargs.get("dest", longest)
+            kwargs["metavar"] = ARGPARSE_METAVARS.get(dest, dest.upper())
+        return super().add_argument(*args, **kwargs)
+
+    def parse_args(self, *args, **kwargs):
+        with _swedish_argparse():
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args, **kwargs):
+        with _swedish_argparse():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _swedish_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _swedish_argparse():
+            return super().format_help()
+
+    def error(self, message: str):
+        with _swedish_argparse():
+            super().error(message)
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (``--workers``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget heltal; ange t.ex. 2") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: minst 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds (``--timeout``), decimal comma allowed."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget antal sekunder; ange t.ex. 600") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"{text!r}: ange ett antal sekunder större än 0")
+    return value
+
+
+# -- tables on stdout ------------------------------------------------------------------------------------------
+
+def _swedish_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with Swedish column headers (schemas' names, then :data:`jamlib.vocabulary.COLUMN_LABELS`)."""
+    from jamlib.schemas import SCHEMAS
+    from jamlib.vocabulary import COLUMN_LABELS
+
+    labels: dict[str, str] = {}
+    for schema in SCHEMAS.values():
+        for column in schema.columns:
+            labels.setdefault(column.name, column.display)
+    labels.update(COLUMN_LABELS)
+    renamed = {c: labels[c] for c in frame.columns if isinstance(c, str) and c in labels}
+    taken = [renamed.get(c, c) for c in frame.columns]
+    clashes = {name for name in taken if taken.count(name) > 1}
+    return frame.rename(columns={c: n for c, n in renamed.items() if n not in clashes})
+
+
+_PRINTED_NUMBER = re.compile(r"[+\u2212-]?\d{1,3}(?:[\u202f\u2009\u00a0 ]\d{3})*(?:,\d+)?|[+\u2212-]?\d+(?:,\d+)?")
+
+
+def _excel_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers printed the Swedish way (``−0,3``, ``1 234,5``) written as Excel reads them (``-0,3``, ``1234,5``)."""
+    import pandas as pd
+
+    def plain(cell: object) -> object:
+        if isinstance(cell, str) and _PRINTED_NUMBER.fullmatch(cell):
+            return re.sub(r"[\u202f\u2009\u00a0 ]", "", cell.replace("\u2212", "-"))
+        return cell
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(plain)
+    return out
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready Python value; numbers keep full precision, missing values become null."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
 
 def _print_frame(frame: pd.DataFrame, fmt: str, out=None, *, cap_rules: bool = False) -> None:
     import pandas as pd
 
     out = out or sys.stdout
     if fmt == "json":
-        out.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        records = [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, sep=";")
-        out.write(buffer.getvalue())
+        from jamlib.files import excel_csv
+
+        data = excel_csv(_excel_numbers(_swedish_columns(frame)))
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:  # bytes as Excel wants them, whatever the console's encoding
+            out.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            out.write(data.decode("utf-8"))
         return
     if frame.empty:
         return
+    frame = _swedish_columns(frame)
     shown = frame
     hidden = 0
-    if cap_rules and "rule" in frame.columns:
+    severity, rule = ("allvar", "regel") if "regel" in frame.columns else ("severity", "rule")
+    if cap_rules and rule in frame.columns:
         parts = []
-        for _, group in frame.groupby(["severity", "rule"], sort=False):
+        for _, group in frame.groupby([severity, rule], sort=False):
             parts.append(group.head(_MAX_ROWS_PER_RULE))
             hidden += max(0, len(group) - _MAX_ROWS_PER_RULE)
         shown = pd.concat(parts).sort_index()
@@ -129,7 +327,8 @@ def _cmd_checklist_table(args: argparse.Namespace) -> int:
     formatted = format_checklist_table(table)
     if args.format == "table":
         counts = ", ".join(f"{k}: {v}" for k, v in table.attrs["organisations"].items())
-        print(f"Omgång {args.round}, {args.role}: genomsnittlig självskattning per moment (antal organisationer: {counts})")
+        print(f"Omgång {table.attrs['round']}, {args.role}: genomsnittlig självskattning per moment "
+              f"(antal organisationer: {counts})")
     _print_frame(formatted, args.format)
     return 0
 
@@ -167,14 +366,17 @@ def _cmd_checklist_check(args: argparse.Namespace) -> int:
 
 def _cmd_checklist_roles(args: argparse.Namespace) -> int:
     from jamlib.analysis.narrative import role_sentences
-    from jamlib.analysis.role_comparison import compare_roles
+    from jamlib.analysis.role_comparison import compare_roles, format_role_table
+    from jamlib.formatting import normalise_dashes
 
     comparison = compare_roles(_load_scores(args), args.round)
     if args.format == "table":
-        print(f"Omgång {args.round}: mentorer jämfört med deltagare (summa av tio moment, 10–40 poäng)")
+        print(f"Omgång {normalise_dashes(args.round)}: mentorer jämfört med deltagare (summa av tio moment, 10–40 poäng)")
         for sentence in role_sentences(comparison):
             print(f"  {sentence}")
         print()
+        _print_frame(format_role_table(comparison).drop(columns="Slutsats"), "table")
+        return 0
     _print_frame(comparison, args.format)
     return 0
 
@@ -211,6 +413,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     if report.reference is not None:
         header += f" jämfört med {report.reference.label}"
     print(header + (f", till och med {args.until}" if args.until else ""))
+    if report.reference is not None and report.reference.note:
+        print(f"  {report.reference.note}")
     for text in report.sentences.loc[report.sentences["indicator_id"] != "", "text"]:
         print(f"  - {text}")
     if report.missing_indicators:
@@ -356,19 +560,9 @@ def _cmd_kolada_units(args: argparse.Namespace) -> int:
 
 
 def _parse_parameters(items: list[str] | None) -> dict[str, object]:
-    import ast
+    from jamlib.run.parameters import parse_parameters
 
-    parameters: dict[str, object] = {}
-    for item in items or []:
-        if "=" not in item:
-            raise JamlibError(f"Parametern {item!r} ska skrivas namn=värde, t.ex. till_och_med=2021.")
-        name, _, text = item.partition("=")
-        try:
-            value = ast.literal_eval(text) if text.strip().startswith(("[", "'", '"')) else text
-        except (ValueError, SyntaxError):
-            value = text
-        parameters[name.strip()] = value
-    return parameters
+    return parse_parameters(items)
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -387,12 +581,27 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     result = run_batch(notebook, organisations, out, workers=args.workers, parameters=parameters,
                        parameter=args.code_parameter, title=args.title, timeout=args.timeout,
                        progress=lambda line: print(line, flush=True))
-    failed = result.failed
-    print(f"Klart på {result.seconds:.1f} s: {len(result.entries) - len(failed)} klara, {len(failed)} med fel. "
-          f"Översikt: {result.index}")
-    for entry in failed:
-        print(f"  fel: {entry.code} {entry.name}: {entry.message} (logg: {out / entry.log})")
-    return 1 if failed else 0
+    _print_batch_summary(result, out, "")
+    return 130 if result.interrupted else 1 if result.failed else 0
+
+
+def _print_batch_summary(result, out: Path, indent: str) -> None:
+    """What a batch gave: finished, failed, stopped and not run reports, and where the logs are."""
+    from jamlib.vocabulary import BatchStatus
+
+    counts = {status: sum(e.status == status for e in result.entries) for status in BatchStatus}
+    if result.interrupted:
+        print(f"{indent}Avbrutet efter {result.seconds:.1f} s: {counts[BatchStatus.DONE]} klara rapporter är sparade, "
+              f"{counts[BatchStatus.NOT_RUN]} inte körda. Översikt: {result.index}")
+    else:
+        problems = len(result.entries) - counts[BatchStatus.DONE]
+        print(f"{indent}Klart på {result.seconds:.1f} s: {counts[BatchStatus.DONE]} klara, {problems} med fel. "
+              f"Översikt: {result.index}")
+    for entry in result.entries:
+        if entry.status in (BatchStatus.FAILED, BatchStatus.TIMED_OUT):
+            kind = "fel" if entry.status == BatchStatus.FAILED else "tidsgräns"
+            where = f" (logg: {out / entry.log})" if entry.log else ""
+            print(f"{indent}  {kind}: {entry.code} {entry.name}: {entry.message}{where}")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -439,16 +648,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         jobs.append(Job(notebooks / "resultatkedja.ipynb", {"kommunkod": code, "datafil": chain_file},
                         code, f"{name}: resultatkedjan", safe_filename(code, name, "resultatkedja", suffix="")))
     result = run_jobs(jobs, out, workers=args.workers, title="Modellkonceptet 2020–2022: rapporter",
-                      progress=lambda line: print("   ", line, flush=True))
-    print(f"   {len(result.entries) - len(result.failed)} av {len(result.entries)} rapporter klara på "
-          f"{result.seconds:.1f} s. Öppna {result.index} i en webbläsare.")
+                      timeout=args.timeout, progress=lambda line: print("   ", line, flush=True))
+    if result.interrupted or result.failed:
+        _print_batch_summary(result, out, "   ")
+    else:
+        print(f"   {len(result.entries)} av {len(result.entries)} rapporter klara på {result.seconds:.1f} s. "
+              f"Öppna {result.index} i en webbläsare.")
+    if result.interrupted:
+        return 130
     print(f"\nKlart. Bearbetade data finns i {processed}/, rapporterna i {out}/.")
     return 1 if result.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for ``jam``."""
-    parser = argparse.ArgumentParser(
+    parser = _SwedishParser(
         prog="jam",
         description="jamlib: granska, lagra och analysera data om jämställdhetsintegrering "
                     "(checklistan, könsuppdelad statistik och resultatkedjan).",
@@ -602,7 +816,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data")
     p.add_argument("--notebooks", default="notebooks", help="mapp med anteckningsböckerna")
     p.add_argument("--out", default="outputs/demo", help="mapp för rapporterna (standard: outputs/demo)")
-    p.add_argument("--workers", type=int, default=2, help="antal rapporter som körs samtidigt")
+    p.add_argument("--workers", type=_count, default=2, help="antal rapporter som körs samtidigt")
+    p.add_argument("--timeout", type=_seconds, default=600.0, help="sekunder innan en rapport avbryts (standard 600)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("batch", help="kör en anteckningsbok per kommun och samla HTML-rapporterna",
@@ -611,23 +826,25 @@ def build_parser() -> argparse.ArgumentParser:
                                    "En kommun som misslyckas stoppar inte de andra; kod 1 om någon misslyckades.",
                        epilog="Exempel: jam batch notebooks/indikatorrapport.ipynb --lan 17 --workers 2 -p till_och_med=2021")
     p.add_argument("notebook", metavar="ANTECKNINGSBOK")
-    p.add_argument("--org", action="append", help="kommunkoder, kommaseparerade eller upprepade")
+    p.add_argument("--org", action="append", help="kommun- eller regionkoder, kommaseparerade eller upprepade")
     p.add_argument("--group", help="Kolada-grupp (id eller titel), t.ex. G176581")
     p.add_argument("--lan", help="län: de två första siffrorna i kommunkoden, t.ex. 17 för Värmland")
     p.add_argument("--all", action="store_true", help="alla 290 kommuner")
-    p.add_argument("--workers", type=int, default=2, help="antal rapporter som körs samtidigt (standard 2)")
+    p.add_argument("--workers", type=_count, default=2, help="antal rapporter som körs samtidigt (standard 2)")
     p.add_argument("--out", help="mapp för rapporterna (standard: outputs/<anteckningsbok>)")
     p.add_argument("-p", "--param", action="append", metavar="NAMN=VÄRDE",
                    help="parameter till alla körningar; bara namn som finns i anteckningsbokens parameters-cell")
     p.add_argument("--code-parameter", default="kommunkod", help="parametern som får kommunkoden (standard kommunkod)")
     p.add_argument("--title", help="rubrik på översikten")
-    p.add_argument("--timeout", type=float, default=600.0, help="sekunder innan en rapport avbryts (standard 600)")
+    p.add_argument("--timeout", type=_seconds, default=600.0,
+                   help="sekunder innan en rapport som hänger stoppas och markeras (standard 600)")
     p.set_defaults(func=_cmd_batch)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``jam``; return the exit code."""
+    _safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

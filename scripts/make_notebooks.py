@@ -36,10 +36,10 @@ indikatorer för äldreomsorgen som Karlstad följde i Modellkonceptet), vilket 
 länge, åt vilket håll skillnaden går och hur den står sig mot en jämförelsegrupp.
 """),
     parameters("""
-kommunkod = "1780"  # fyra siffror, t.ex. "0180" för Stockholm
+kommunkod = "1780"  # fyra siffror: "0180" för Stockholm, "0017" för Region Värmland
 indikatorer = "U23401,N20402,U21455,U21504,U01421"  # Kolada-id, kommaseparerade
-till_och_med = "2021"  # sista år som tas med; "" betyder alla år
-jamforelse = "liknande"  # "riket", "liknande", ett Kolada grupp-id (G...) eller koder "0484,0780"
+till_och_med = ""  # sista år som tas med, t.ex. "2021"; "" betyder alla år med data
+jamforelse = "liknande"  # "riket", "liknande" (för en region: riket), ett Kolada grupp-id (G...) eller koder "0484,0780"
 datamapp = "data/raw/kolada"  # bundlad ögonblicksbild eller egen hämtning med jam kolada fetch
 interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
 excelfil = ""  # skriv också tabellerna till Excel, t.ex. "karlstad.xlsx"; "" betyder ingen Excel-fil
@@ -60,6 +60,8 @@ rapport = jamlib.indicator_report(data, kod, [i.strip() for i in indikatorer.spl
                                   until=sista_ar, reference=jamforelse or None)
 show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
 stycken = rapport.sentences
+if rapport.reference is not None and rapport.reference.note:
+    show.show_paragraphs([rapport.reference.note])
 show.show_paragraphs(stycken.loc[stycken["indicator_id"] != "", "text"], bullets=True)
 if rapport.missing_indicators:
     show.show_paragraphs(["Inga värden för: " + ", ".join(rapport.missing_indicators) + "."])
@@ -143,8 +145,8 @@ roll: gruppens medelvärde per moment och tillfälle som i SKR:s Tabell 1 och 2,
 mest, varje organisations egen utveckling och omgångarna sida vid sida.
 """),
     parameters("""
-omgangar = ""  # t.ex. "2020–2022"; "" betyder alla omgångar i filen
-roller = "deltagare,mentor"
+omgangar = ""  # t.ex. "2020-2022" eller "2016-2018,2020-2022"; "" betyder alla omgångar i filen
+roller = "deltagare,mentor"  # de roller som finns i en omgång visas
 datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
 publicerade = "data/raw/published"  # mapp med SKR:s tryckta tabeller att jämföra med; "" för ingen jämförelse
 """),
@@ -152,20 +154,23 @@ publicerade = "data/raw/published"  # mapp med SKR:s tryckta tabeller att jämf�
 from pathlib import Path
 
 import jamlib
-from jamlib.analysis.checklist import format_rounds_table, organisation_trajectories, rank_improvements
+from jamlib.analysis.checklist import (format_rounds_table, organisation_trajectories, rank_improvements,
+                                       rounds_and_roles, select_rounds)
 from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, difference_notes, printed_differences
 from jamlib.report import charts, display as show
 from jamlib.run import parameters
 
-skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
-valda_omgangar = [o.strip() for o in omgangar.split(",") if o.strip()] or sorted(skattningar["round"].unique())
+alla = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
+skattningar = select_rounds(alla, omgangar)
+roller_per_omgang = rounds_and_roles(skattningar)
+valda_omgangar = list(roller_per_omgang)
 valda_roller = parameters.check_roles(roller)
 # De medföljande skattningarna per kommun är konstruerade (data/raw/README.md); filnamnet säger det.
 konstruerade = "konstruerad" in Path(datafil).name
 markning = f" ({CONSTRUCTED_LABEL})" if konstruerade else ""
 tryckta = ([jamlib.read_published(f) for f in sorted(Path(show.find_folder(publicerade)).glob("*.csv"))]
            if publicerade else [])
-show.show_paragraphs([f"Omgångar: {', '.join(valda_omgangar)}. Roller: {', '.join(valda_roller)}."])
+show.show_paragraphs([f"Omgång {omgang}: {' och '.join(finns)}." for omgang, finns in roller_per_omgang.items()])
 if konstruerade:
     show.show_paragraphs(["Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara "
                           "gruppernas medelvärden; de konstruerade skattningarna är gjorda så att medelvärdena blir "
@@ -175,6 +180,9 @@ if konstruerade:
     code("""
 for roll in valda_roller:
     for omgang in valda_omgangar:
+        if roll not in roller_per_omgang[omgang]:
+            show.show_paragraphs([f"Omgång {omgang} har inga skattningar från rollen {roll}."])
+            continue
         tabell = jamlib.checklist_table(skattningar, omgang, roll)
         antal = ", ".join(f"{k}: {v}" for k, v in tabell.attrs["organisations"].items())
         show.show_heading(f"Omgång {omgang}, {roll}", 2)
@@ -201,8 +209,9 @@ data finns inget att jämföra ännu; tabellen visar då bara den omgången.
 """),
     code("""
 for roll in valda_roller:
-    sida = jamlib.compare_rounds(skattningar[skattningar["round"].isin(valda_omgangar)], roll)
-    show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}{markning}")
+    if any(roll in finns for finns in roller_per_omgang.values()):
+        sida = jamlib.compare_rounds(skattningar, roll)
+        show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}{markning}")
 """),
 ]
 
@@ -215,7 +224,7 @@ de tio momenten, 10–40) vid varje tillfälle och på förändringen från för
 Grupperna är små, så alla test är exakta permutationstest; texten säger när inget kan avgöras.
 """),
     parameters("""
-omgang = "2020–2022"
+omgang = "2020–2022"  # "2020-2022" går också
 datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
 publicerade = "data/raw/published"  # mapp med SKR:s tryckta tabeller att jämföra med; "" för ingen jämförelse
 """),
@@ -227,8 +236,10 @@ from jamlib.analysis.checklist import organisation_trajectories
 from jamlib.analysis.narrative import role_sentences
 from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, change_note, difference_notes, printed_differences
 from jamlib.analysis.role_comparison import format_role_table
+from jamlib.formatting import normalise_dashes
 from jamlib.report import charts, display as show
 
+omgang = normalise_dashes(omgang)
 skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
 jamforelse = jamlib.compare_roles(skattningar, omgang)
 # De medföljande skattningarna per kommun är konstruerade (data/raw/README.md); filnamnet säger det.
@@ -236,10 +247,12 @@ konstruerade = "konstruerad" in Path(datafil).name
 markning = f" ({CONSTRUCTED_LABEL})" if konstruerade else ""
 tryckta = ([jamlib.read_published(f) for f in sorted(Path(show.find_folder(publicerade)).glob("*.csv"))]
            if publicerade else [])
-mentorstabell = jamlib.checklist_table(skattningar, omgang, "mentor")
+har_mentorer = bool((skattningar.loc[skattningar["round"] == omgang, "role"] == "mentor").any())
+mentorstabell = jamlib.checklist_table(skattningar, omgang, "mentor") if har_mentorer else None
 tryckt_mentorstabell = [t[(t["round"] == omgang) & (t["role"] == "mentor")] for t in tryckta]
 tryckt_mentorstabell = [t for t in tryckt_mentorstabell if not t.empty]
-avvikelser = printed_differences(mentorstabell, tryckt_mentorstabell[0]) if tryckt_mentorstabell else None
+avvikelser = (printed_differences(mentorstabell, tryckt_mentorstabell[0])
+              if tryckt_mentorstabell and mentorstabell is not None else None)
 show.show_heading(f"Omgång {omgang}")
 if konstruerade:
     show.show_paragraphs(["Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara "
@@ -253,7 +266,8 @@ if avvikelser is not None:
     if not_om_forandring:
         stycken.append(not_om_forandring)
 show.show_paragraphs(stycken)
-charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}{markning}"))
+if jamforelse["n_mentor"].max() > 0 and jamforelse["n_participant"].max() > 0:
+    charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}{markning}"))
 charts.show_chart(charts.trajectory_chart(organisation_trajectories(skattningar, omgang),
                                           f"Varje organisations utveckling{markning}"))
 show.show_table(format_role_table(jamforelse), caption=f"Jämförelser och exakta test{markning}")
@@ -265,8 +279,11 @@ Mentorernas medelvärden per moment och tillfälle, i samma form som SKR:s Tabel
 inte blir som i den tryckta tabellen.
 """),
     code("""
-show.show_table(jamlib.format_checklist_table(mentorstabell),
-                caption=f"Mentorernas genomsnittliga självskattning per moment, omgång {omgang}{markning}")
+if mentorstabell is None:
+    show.show_paragraphs([f"Omgång {omgang} har inga skattningar från mentorer."])
+else:
+    show.show_table(jamlib.format_checklist_table(mentorstabell),
+                    caption=f"Mentorernas genomsnittliga självskattning per moment, omgång {omgang}{markning}")
 if avvikelser is not None:
     namn = str(tryckt_mentorstabell[0]["table"].iloc[0])
     show.show_paragraphs(difference_notes(avvikelser, namn) or [f"Varje cell blir som i {namn}."])

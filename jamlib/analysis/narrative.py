@@ -95,6 +95,8 @@ def role_sentences(comparison: pd.DataFrame) -> list[str]:
         what the tests allow one to conclude.
     """
     levels = comparison[comparison["comparison"] == "nivå"]
+    if not levels.empty and (levels["n_mentor"].max() == 0 or levels["n_participant"].max() == 0):
+        return [levels.iloc[0]["text"]]  # a role without organisations: nothing to describe (issue 11)
     sentences = []
     if not levels.empty:
         first, last = levels.iloc[0], levels.iloc[-1]

@@ -290,7 +290,7 @@ def _ingest_all(files: list[Path], raw_dir: Path, processed_dir: Path, options: 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "fork" if hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         yield from zip(files, pool.map(_ingest_star, arguments, chunksize=1))
 
