@@ -887,29 +887,35 @@ def _quarantine_frame(raw: pd.DataFrame, positions: np.ndarray, reasons: list[li
     return out.reset_index(drop=True)
 
 
-def _typed(schema: TableSchema, parsed: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=parsed.index)
+def _typed(schema: TableSchema, parsed: pd.DataFrame, columns: dict[str, _Parsed], kept: np.ndarray) -> dict:
+    """The kept rows in their output types, built column by column from the distinct values."""
+    out: dict[str, object] = {}
+    n = int(kept.sum())
     for col in schema.columns:
-        values = parsed[col.name]
-        if col.kind == "integer":
-            out[col.name] = pd.array(values.to_numpy(dtype=object), dtype="Int64")
-        elif col.kind == "number":
-            out[col.name] = values.astype("float64")
+        column = columns.get(col.name)
+        if col.kind == "number":
+            out[col.name] = parsed[col.name].to_numpy(dtype="float64")[kept]
+        elif col.kind in ("integer", "moment_row"):
+            if column is None:
+                out[col.name] = pd.array([None] * n, dtype="Int64")
+                continue
+            missing = np.array([v is None or (col.kind == "moment_row" and v == -1) for v in column.per_text], dtype=bool)
+            numbers = np.array([0 if m else int(v) for v, m in zip(column.per_text, missing)], dtype="int64")
+            codes = column.codes[kept]
+            out[col.name] = pd.arrays.IntegerArray(numbers[codes], missing[codes])
         elif col.kind == "int_list":
-            lists = np.empty(len(values), dtype=object)
-            lists[:] = [[] if v is None else list(v) for v in values]
-            out[col.name] = pd.Series(lists, index=parsed.index, dtype=object)
-        elif col.kind == "moment_row":
-            out[col.name] = pd.array([None if v is None or v == -1 else int(v) for v in values], dtype="Int64")
+            lists = np.empty(n, dtype=object)
+            lists[:] = [[] if v is None else list(v) for v in parsed[col.name].to_numpy(dtype=object)[kept]]
+            out[col.name] = pd.Series(lists, dtype=object)
         else:
-            out[col.name] = pd.Series(values.to_numpy(dtype=object), index=parsed.index, dtype=object)
+            out[col.name] = pd.Series(parsed[col.name].to_numpy(dtype=object)[kept], dtype=object)
     return out
 
 
 def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, removed: pd.DataFrame,
-              parsed: pd.DataFrame, failures: _Failures, normalised: list[dict], rows_read: int,
-              notes: list[str], reshaping: list[str]) -> ValidationResult:
-    indices, columns, values, rules, severities, messages = failures.columns()
+              parsed: pd.DataFrame, columns: dict[str, _Parsed], failures: _Failures, normalised: list[dict],
+              rows_read: int, notes: list[str], reshaping: list[str]) -> ValidationResult:
+    indices, failed_columns, values, rules, severities, messages = failures.columns()
     n = len(indices)
     located = np.array([i is not None for i in indices], dtype=bool)
     where = np.array([i if i is not None else 0 for i in indices], dtype="int64")
@@ -919,7 +925,7 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
     table = {
         "file": [file_labels[k] if located[k] else (placed.get(k, (None, None))[0] or label) for k in range(n)],
         "row": [int(row_numbers[k]) if located[k] else placed.get(k, (None, None))[1] for k in range(n)],
-        "column": columns, "value": values, "rule": rules, "severity": severities, "message": messages,
+        "column": failed_columns, "value": values, "rule": rules, "severity": severities, "message": messages,
     }
     if len(removed):
         reasons_removed = removed["_reason"].tolist()
@@ -949,13 +955,15 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
                                ignore_index=True)
     kept = np.ones(len(frame), dtype=bool)
     kept[positions] = False
-    data = _typed(schema, parsed[kept])
+    typed = _typed(schema, parsed, columns, kept)
     if kind == "published":
-        data.insert(data.columns.get_loc("moment") + 1, "moment_text",
-                    [None if m is pd.NA or pd.isna(m) else MOMENTS[int(m)] for m in data["moment"]])
-    data["source_file"] = frame[FILE].to_numpy(dtype=object)[kept]
-    data["source_row"] = frame[ROW].to_numpy(dtype="int64")[kept]
-    data = data.reset_index(drop=True)
+        moments = typed["moment"]
+        texts = [None if m is pd.NA else MOMENTS[int(m)] for m in moments]  # a list: typed as before (str)
+        typed = {k: v for name, value in typed.items()
+                 for k, v in ([(name, value), ("moment_text", texts)] if name == "moment" else [(name, value)])}
+    typed["source_file"] = frame[FILE].to_numpy(dtype=object)[kept]
+    typed["source_row"] = frame[ROW].to_numpy(dtype="int64")[kept]
+    data = pd.DataFrame(typed)
     result = ValidationResult(kind, label, data, quarantine, failure_table,
                               pd.DataFrame(normalised, columns=["column", "from", "to", "rows"]),
                               rows_read=rows_read, notes=notes, reshaping=reshaping)
@@ -1051,7 +1059,7 @@ def validate(
             _CHECKS[check](ctx)
 
     # 5. assemble
-    return _assemble(kind, schema, label, frame, removed, parsed, failures, normalised, rows_read, notes,
+    return _assemble(kind, schema, label, frame, removed, parsed, columns, failures, normalised, rows_read, notes,
                      list(table.reshaping))
 
 
