@@ -269,7 +269,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for name in args.paths:
         path = Path(name)
         try:
-            raw = read_raw(path)
+            raw = read_raw(path, include_hidden=args.dolda)
             if raw.is_metadata:
                 print(f"{path.name}: Koladas metadatafil, ingen datatabell att granska.", file=sys.stderr)
                 continue
@@ -279,12 +279,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     failures = pd.concat([r.failures for r in results], ignore_index=True) if results else pd.DataFrame()
     if args.format == "table":
         _print_frame(failures.rename(columns=_FAILURE_HEADERS), "table", cap_rules=True)
-        for r in results:
-            print(r.summary)
     else:
         _print_frame(failures.rename(columns=_FAILURE_HEADERS), args.format)
-        for r in results:
-            print(r.summary, file=sys.stderr)
+    summaries = sys.stdout if args.format == "table" else sys.stderr
+    for r in results:
+        print(r.summary, file=summaries)
+        for line in [*r.notes, *r.reshaping]:  # what the reader did: encoding, header row, sheets, reshaping
+            print(f"  Obs: {line}", file=summaries)
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -293,7 +294,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     progress = (lambda line: print(line, file=sys.stderr)) if args.format != "table" else print
     manifest = ingest_folder(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress,
-                             workers=args.workers)
+                             workers=args.workers, include_hidden=args.dolda)
     columns = {"path": "fil", "kind": "tabell", "rows_read": "lästa", "rows_kept": "godkända",
                "rows_quarantined": "karantän", "errors": "fel", "warnings": "varningar"}
     if args.format == "table":
@@ -683,6 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=("checklist", "published", "indicators", "results_chain"),
                    help="tabelltyp (gissas annars från kolumnnamnen)")
     p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
+    p.add_argument("--dolda", action="store_true", help="läs även dolda blad och rader i Excel-filer")
     add_format(p)
     p.set_defaults(func=_cmd_validate)
 
@@ -693,6 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", default="data/raw", help="mapp med rådata (standard: data/raw)")
     p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data (standard: data/processed)")
     p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
+    p.add_argument("--dolda", action="store_true", help="läs även dolda blad och rader i Excel-filer")
     p.add_argument("--workers", type=int, default=None,
                    help="antal processer som läser filer samtidigt (standard: antal kärnor, högst 4)")
     add_format(p)

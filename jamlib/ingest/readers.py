@@ -251,6 +251,9 @@ def _refusal(path: Path, kind: str, description: str) -> DataFileError:
     if kind == "encrypted":
         return DataFileError(f"{name}: filen är {description}. Ta bort lösenordet i Excel (Arkiv > Info > Skydda "
                              "arbetsbok) och spara igen, eller spara en kopia utan lösenord.", str(path))
+    if kind == "damaged":
+        return DataFileError(f"{name}: filen är {description}, troligen avbruten under nedladdning eller kopiering. "
+                             "Hämta eller spara filen på nytt.", str(path))
     if kind in ("html", "xml"):
         return DataFileError(f"{name}: filen är {description}, inte en tabell jamlib läser. Om den kommer från Excel: "
                              "öppna den och spara som .xlsx eller CSV (UTF-8).", str(path))
@@ -301,7 +304,7 @@ def read_raw(path: str | Path, *, include_hidden: bool = False) -> RawTable:
         kind = "text"  # a CSV whose first cell starts with { or [ is still a CSV
     if kind == "text" and expected == "json":
         kind = "json"  # let the JSON reader say what is wrong with it
-    if kind in ("xls", "xlsb", "encrypted", "pdf", "image", "zip", "archive", "html", "xml", "word", "binary"):
+    if kind in ("xls", "xlsb", "encrypted", "pdf", "image", "zip", "archive", "html", "xml", "word", "binary", "damaged"):
         raise _refusal(path, kind, found.description)
     renamed = [] if kind == expected else [f"filen heter {suffix} men är {found.description} och lästes som en sådan"]
     if kind == "text":

@@ -135,7 +135,8 @@ def table_from_grid(grid: Grid, label: str, *, separator: str | None = None) -> 
         For CSV: the field separator. Rows with more or fewer fields than the header
         are then reported as shifted (quarantined). ``None`` for spreadsheets.
     """
-    filled = [(n, cells) for n, cells in grid if any(c is not None and str(c).strip() != "" for c in cells)]
+    grid = [(n, [c if c is None or str(c).strip() != "" else None for c in cells]) for n, cells in grid]
+    filled = [(n, cells) for n, cells in grid if any(c is not None for c in cells)]
     if not filled:
         return Shaped([], [], [])
     at = next((i for i, (_, cells) in enumerate(filled[:HEADER_SEARCH_ROWS]) if _score(cells) >= 2), 0)

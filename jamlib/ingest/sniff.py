@@ -28,6 +28,7 @@ _KIND_NAMES: dict[str, str] = {
     "text": "en textfil (CSV)", "pdf": "en PDF-fil", "image": "en bild", "zip": "ett ZIP-arkiv",
     "archive": "ett komprimerat arkiv", "html": "en webbsida (HTML)", "xml": "en XML-fil",
     "word": "ett Word-dokument", "binary": "en binärfil som inte är en tabell", "empty": "en tom fil",
+    "damaged": "en skadad eller ofullständig Office-fil (ZIP-arkivet går inte att öppna)",
 }
 
 
@@ -64,8 +65,8 @@ def _zip_kind(path: Path) -> str:
                 return "xlsb"
             if "word/document.xml" in names:
                 return "word"
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, NotImplementedError):
-        return "zip"
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return "damaged"
     return "zip"
 
 

@@ -39,6 +39,7 @@ _SST_COUNT = re.compile(rb'<sst[^>]*\buniqueCount="(\d+)"')
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
 _CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_SAVED_VALUE = re.compile(rb"<v>[^<]")
 _FORMULA = re.compile(rb'<f\b[^>]*?(?:/>|>(.*?)</f>)', re.DOTALL)
 
 
@@ -107,7 +108,7 @@ def _sheet_scan(archive: zipfile.ZipFile, member: str) -> tuple[list[int], list[
         for attributes, inner in _CELL.findall(data):
             if not inner or b"<f" not in inner:
                 continue
-            if b"<v>" in inner or b"<v " in inner or b"<is>" in inner:
+            if _SAVED_VALUE.search(inner) or b"<is>" in inner:
                 continue
             ref = _REF.search(attributes)
             formula = _FORMULA.search(inner)
@@ -138,11 +139,12 @@ def read_xlsx_sheets(path: Path, *, include_hidden: bool = False) -> list[Sheet]
     try:
         with zipfile.ZipFile(path) as archive:
             _check_package(path, archive)
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                return [_read_sheet(sheet, archive, include_hidden) for sheet in workbook.worksheets]
-            finally:
-                workbook.close()
+            with path.open("rb") as handle:  # a handle, so that a workbook named .csv opens too
+                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+                try:
+                    return [_read_sheet(sheet, archive, include_hidden) for sheet in workbook.worksheets]
+                finally:
+                    workbook.close()
     except DataFileError:
         raise
     except Exception as exc:  # openpyxl and zipfile raise many kinds

@@ -175,10 +175,11 @@ class _Source:
     reused: bool = False  # taken from the store, not validated in this run
 
 
-def _read_and_validate(path: Path, relative: Path, allow_half_points: bool) -> ValidationResult | None:
+def _read_and_validate(path: Path, relative: Path, allow_half_points: bool,
+                       include_hidden: bool = False) -> ValidationResult | None:
     """Validate one file; never raises for what the file holds (``None`` for Kolada metadata)."""
     try:
-        raw = read_raw(path)
+        raw = read_raw(path, include_hidden=include_hidden) if include_hidden else read_raw(path)
         if raw.is_metadata:
             return None
         return validate(raw, allow_half_points=allow_half_points, source=str(relative))
@@ -238,7 +239,7 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
                 f"{previous['summary']} (oförändrad sedan förra inläsningen)", None)
     if known_metadata.get(str(relative)) == checksum:
         return None, None, checksum
-    result = _read_and_validate(path, relative, options["allow_half_points"])
+    result = _read_and_validate(path, relative, options["allow_half_points"], options.get("include_hidden", False))
     if result is None:  # Kolada metadata: not a table
         return None, None, checksum
     quarantine_path = processed_dir / "karantan" / f"{slug}.csv"
@@ -331,6 +332,7 @@ def ingest_folder(
     allow_half_points: bool = False,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    include_hidden: bool = False,
 ) -> pd.DataFrame:
     """Validate every data file under ``raw_dir`` and store the results under ``processed_dir``.
 
@@ -355,6 +357,8 @@ def ingest_folder(
     workers
         Processes that read and validate files side by side (default: :func:`default_workers`).
         The outputs are the same whatever the number.
+    include_hidden
+        Also read hidden sheets and rows of workbooks (default: skipped, with a warning naming them).
 
     Returns
     -------
@@ -388,6 +392,8 @@ def _ingest_folder_locked(
     if not raw_dir.is_dir():
         raise DataFileError(f"Mappen {raw_dir} finns inte.", str(raw_dir))
     options = {"allow_half_points": bool(allow_half_points)}
+    if include_hidden:
+        options["include_hidden"] = True
     previous = {row.get("path"): row for row in _previous_manifest(processed_dir)}
     metadata_path = processed_dir / PARTS / "metadata.json"
     known_metadata = _read_entry(metadata_path) or {}  # Kolada metadata files seen before, by checksum

@@ -162,6 +162,17 @@ def _fmt(number: float) -> str:
     return (str(int(number)) if float(number).is_integer() else repr(float(number))).replace(".", ",")
 
 
+#: What statistics offices (SCB) print for a missing value: ".." not available, "-" nothing to report.
+MISSING_MARKERS: frozenset[str] = frozenset({"..", "…", "-", "–", "—"})
+#: Excel stores dates as days since 1899-12-30; 20000-80000 is 1954-2119.
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+_SERIAL_RANGE = (20000, 80000)
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")
+_COMMA_DECIMAL = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$|^-?0,\d+$")
+_POINT_DECIMAL = re.compile(r"^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3})+\.\d+$|^-?0\.\d+$")
+
 _PERIOD = re.compile(r"^(19|20)\d{2}(([/-])(\d{2}|\d{4})|-(0[1-9]|1[0-2])|[ -]?[QqTt][1-4])?$")
 
 
@@ -192,6 +203,10 @@ def _parse_cell(col: Column, text: str | None) -> _Cell:
                 CodeProblem.MALFORMED: "ogiltig_kod"}[check.problem]
         return _Cell(None, rule, check.message)
     if kind in ("number", "integer"):
+        if text in MISSING_MARKERS:
+            if col.nullable:
+                return _Cell(None)
+            return _Cell(None, "saknas", f"'{text}' betyder att uppgiften saknas, men kolumnen '{col.display}' måste vara ifylld.")
         number = _parse_number(text)
         if number is None:
             return _Cell(None, "ogiltigt_tal", f"'{text}' i kolumnen '{col.display}' är inget tal.")
@@ -213,6 +228,12 @@ def _parse_cell(col: Column, text: str | None) -> _Cell:
             return _Cell(text)
         return _Cell(None, "ogiltig_period", f"'{text}' är ingen period. Skriv år som 2022 eller läsår som 2019/20.")
     if kind == "date":
+        serial = _EXCEL_SERIAL.match(text)
+        if serial and _SERIAL_RANGE[0] <= int(serial.group(1)) <= _SERIAL_RANGE[1]:
+            return _Cell((_EXCEL_EPOCH + _dt.timedelta(days=int(serial.group(1)))).isoformat())
+        stamp = _DATE_TIME.match(text)
+        if stamp:
+            text = stamp.group(1)
         for pattern, fmt in ((r"^\d{4}$", "%Y"), (r"^\d{4}-\d{2}$", "%Y-%m"), (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d")):
             if re.match(pattern, text):
                 try:
@@ -429,6 +450,88 @@ def _parse_column(col: Column, series: pd.Series) -> _Parsed:
     return _Parsed(per_text[codes], per_text, codes, texts, cells)
 
 
+def _with_cells(col: Column, column: _Parsed, changes: dict[int, _Cell]) -> _Parsed:
+    """The column with some distinct cells parsed differently."""
+    cells = list(column.cells)
+    per_text = column.per_text.copy()
+    for k, cell in changes.items():
+        cells[k] = cell
+        if col.kind == "number":
+            per_text[k] = math.nan if cell.value is None else cell.value
+        else:
+            per_text[k] = cell.value
+    return _Parsed(per_text[column.codes], per_text, column.codes, column.texts, cells)
+
+
+def _number_conventions(col: Column, header: str, column: _Parsed, failures: _Failures,
+                        normalised: list[dict]) -> _Parsed:
+    """SCB's missing markers, and "1,234": a decimal comma or an English thousands separator?
+
+    The column decides: other numbers with a decimal comma ("2,5") make it a decimal;
+    numbers with a decimal point ("12.5") make it a thousands separator (read as 1234,
+    with a warning); with neither, the value cannot be read and is quarantined.
+    """
+    texts = [None if t is None else t.strip() for t in column.texts[:-1]]
+    counts = np.bincount(column.codes, minlength=len(column.texts))
+    for k, text in enumerate(texts):
+        if text in MISSING_MARKERS and counts[k]:
+            normalised.append({"column": header, "from": text, "to": "(saknas)", "rows": int(counts[k])})
+    ambiguous = [k for k, t in enumerate(texts) if t is not None and counts[k] and _THOUSANDS.match(t)]
+    if not ambiguous:
+        return column
+    comma = any(t is not None and counts[k] and _COMMA_DECIMAL.match(t) for k, t in enumerate(texts))
+    point = any(t is not None and counts[k] and _POINT_DECIMAL.match(t) for k, t in enumerate(texts))
+    if comma and not point:
+        return column  # the column writes decimals with a comma: 1,234 is one and a quarter-ish, as read
+    changes: dict[int, _Cell] = {}
+    for k in ambiguous:
+        text = texts[k]
+        assert text is not None
+        whole = float(text.replace(",", ""))
+        if point and not comma:
+            cell = _parse_cell(col, text.replace(",", ""))
+            changes[k] = cell
+            if cell.rule is None:
+                normalised.append({"column": header, "from": text, "to": cell.value, "rows": int(counts[k])})
+                rows = np.flatnonzero(column.codes == k)
+                failures.extend(rows, header, [column.texts[k]] * len(rows), "tusentalsavgränsare",
+                                [f"'{text}' lästes som {_fmt(whole)}: kolumnen skriver decimaler med punkt, så kommat "
+                                 "är en tusentalsavgränsare (engelsk Excel)."] * len(rows), _WARNING)
+        else:
+            changes[k] = _Cell(None, "tvetydigt_tal",
+                               f"'{text}' i kolumnen '{col.display}' kan vara {_fmt(float(text.replace(',', '.')))} "
+                               f"(decimalkomma) eller {_fmt(whole)} (tusentalsavgränsare, som i engelsk Excel). "
+                               "Skriv talet utan tusentalsavgränsare, eller med decimalkomma och färre eller fler än tre decimaler.")
+    return _with_cells(col, column, changes)
+
+
+_OCCASIONS_1_TO_4 = {"1": "uppstart", "2": "träff 1", "3": "träff 2", "4": "träff 3"}
+
+
+def _occasion_numbering(col: Column, header: str, column: _Parsed, failures: _Failures) -> _Parsed:
+    """Occasions given as numbers: 0–3 (0 = Uppstart) is clear, 1–4 is read with a warning, 1–3 alone cannot be told."""
+    counts = np.bincount(column.codes, minlength=len(column.texts))
+    digits = {k: t.strip() for k, t in enumerate(column.texts[:-1])
+              if t is not None and counts[k] and t.strip() in ("0", "1", "2", "3", "4")}
+    present = set(digits.values())
+    if not present or "0" in present:
+        return column
+    changes: dict[int, _Cell] = {}
+    if "4" in present:
+        for k, digit in digits.items():
+            changes[k] = _Cell(_OCCASIONS_1_TO_4[digit])
+        failures.add(None, header, ", ".join(sorted(present)), "tillfällen_1_4",
+                     "Tillfällena är numrerade 1–4 och lästes som 1 = Uppstart, 2 = Träff 1, 3 = Träff 2, "
+                     "4 = Träff 3. Skriv hellre ut namnen, så blir det aldrig fel.", _WARNING)
+    else:
+        for k, digit in digits.items():
+            changes[k] = _Cell(None, "tvetydigt_tillfälle",
+                               f"Tillfället '{digit}' kan betyda {_OCCASIONS_1_TO_4[digit].capitalize()} (om tillfällena "
+                               f"numreras 1–4) eller Träff {digit} (om de numreras 0–3, med 0 för Uppstart). Skriv "
+                               "Uppstart, Träff 1, Träff 2 eller Träff 3.")
+    return _with_cells(col, column, changes)
+
+
 def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, str],
                  failures: _Failures) -> tuple[pd.DataFrame, dict[str, _Parsed], list[dict]]:
     parsed: dict[str, object] = {}
@@ -440,7 +543,12 @@ def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, st
         if header is None:
             parsed[col.name] = np.full(n, math.nan) if col.kind == "number" else np.full(n, None, dtype=object)
             continue
-        column = columns[col.name] = _parse_column(col, frame[header])
+        column = _parse_column(col, frame[header])
+        if col.kind in ("number", "integer") and not _numeric_dtype(frame[header]):
+            column = _number_conventions(col, header, column, failures, normalised)
+        if col.name == "occasion":
+            column = _occasion_numbering(col, header, column, failures)
+        columns[col.name] = column
         parsed[col.name] = column.values
         bad = column.bad
         if bad.any():
@@ -448,7 +556,7 @@ def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, st
             which = column.codes[rows]
             failures.extend(rows, header, [column.texts[k] for k in which], [column.cells[k].rule for k in which],
                             [column.cells[k].message for k in which])
-        if col.kind == "label":
+        if col.kind in ("label", "date"):
             present = np.bincount(column.codes, minlength=len(column.texts))[:-1]
             counts = pd.Series(present, index=pd.Index(column.texts[:-1], dtype=object))
             counts = counts[counts > 0]
@@ -779,29 +887,35 @@ def _quarantine_frame(raw: pd.DataFrame, positions: np.ndarray, reasons: list[li
     return out.reset_index(drop=True)
 
 
-def _typed(schema: TableSchema, parsed: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=parsed.index)
+def _typed(schema: TableSchema, parsed: pd.DataFrame, columns: dict[str, _Parsed], kept: np.ndarray) -> dict:
+    """The kept rows in their output types, built column by column from the distinct values."""
+    out: dict[str, object] = {}
+    n = int(kept.sum())
     for col in schema.columns:
-        values = parsed[col.name]
-        if col.kind == "integer":
-            out[col.name] = pd.array(values.to_numpy(dtype=object), dtype="Int64")
-        elif col.kind == "number":
-            out[col.name] = values.astype("float64")
+        column = columns.get(col.name)
+        if col.kind == "number":
+            out[col.name] = parsed[col.name].to_numpy(dtype="float64")[kept]
+        elif col.kind in ("integer", "moment_row"):
+            if column is None:
+                out[col.name] = pd.array([None] * n, dtype="Int64")
+                continue
+            missing = np.array([v is None or (col.kind == "moment_row" and v == -1) for v in column.per_text], dtype=bool)
+            numbers = np.array([0 if m else int(v) for v, m in zip(column.per_text, missing)], dtype="int64")
+            codes = column.codes[kept]
+            out[col.name] = pd.arrays.IntegerArray(numbers[codes], missing[codes])
         elif col.kind == "int_list":
-            lists = np.empty(len(values), dtype=object)
-            lists[:] = [[] if v is None else list(v) for v in values]
-            out[col.name] = pd.Series(lists, index=parsed.index, dtype=object)
-        elif col.kind == "moment_row":
-            out[col.name] = pd.array([None if v is None or v == -1 else int(v) for v in values], dtype="Int64")
+            lists = np.empty(n, dtype=object)
+            lists[:] = [[] if v is None else list(v) for v in parsed[col.name].to_numpy(dtype=object)[kept]]
+            out[col.name] = pd.Series(lists, dtype=object)
         else:
-            out[col.name] = pd.Series(values.to_numpy(dtype=object), index=parsed.index, dtype=object)
+            out[col.name] = pd.Series(parsed[col.name].to_numpy(dtype=object)[kept], dtype=object)
     return out
 
 
 def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, removed: pd.DataFrame,
-              parsed: pd.DataFrame, failures: _Failures, normalised: list[dict], rows_read: int,
-              notes: list[str], reshaping: list[str]) -> ValidationResult:
-    indices, columns, values, rules, severities, messages = failures.columns()
+              parsed: pd.DataFrame, columns: dict[str, _Parsed], failures: _Failures, normalised: list[dict],
+              rows_read: int, notes: list[str], reshaping: list[str]) -> ValidationResult:
+    indices, failed_columns, values, rules, severities, messages = failures.columns()
     n = len(indices)
     located = np.array([i is not None for i in indices], dtype=bool)
     where = np.array([i if i is not None else 0 for i in indices], dtype="int64")
@@ -811,7 +925,7 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
     table = {
         "file": [file_labels[k] if located[k] else (placed.get(k, (None, None))[0] or label) for k in range(n)],
         "row": [int(row_numbers[k]) if located[k] else placed.get(k, (None, None))[1] for k in range(n)],
-        "column": columns, "value": values, "rule": rules, "severity": severities, "message": messages,
+        "column": failed_columns, "value": values, "rule": rules, "severity": severities, "message": messages,
     }
     if len(removed):
         reasons_removed = removed["_reason"].tolist()
@@ -841,13 +955,15 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
                                ignore_index=True)
     kept = np.ones(len(frame), dtype=bool)
     kept[positions] = False
-    data = _typed(schema, parsed[kept])
+    typed = _typed(schema, parsed, columns, kept)
     if kind == "published":
-        data.insert(data.columns.get_loc("moment") + 1, "moment_text",
-                    [None if m is pd.NA or pd.isna(m) else MOMENTS[int(m)] for m in data["moment"]])
-    data["source_file"] = frame[FILE].to_numpy(dtype=object)[kept]
-    data["source_row"] = frame[ROW].to_numpy(dtype="int64")[kept]
-    data = data.reset_index(drop=True)
+        moments = typed["moment"]
+        texts = [None if m is pd.NA else MOMENTS[int(m)] for m in moments]  # a list: typed as before (str)
+        typed = {k: v for name, value in typed.items()
+                 for k, v in ([(name, value), ("moment_text", texts)] if name == "moment" else [(name, value)])}
+    typed["source_file"] = frame[FILE].to_numpy(dtype=object)[kept]
+    typed["source_row"] = frame[ROW].to_numpy(dtype="int64")[kept]
+    data = pd.DataFrame(typed)
     result = ValidationResult(kind, label, data, quarantine, failure_table,
                               pd.DataFrame(normalised, columns=["column", "from", "to", "rows"]),
                               rows_read=rows_read, notes=notes, reshaping=reshaping)
@@ -943,7 +1059,7 @@ def validate(
             _CHECKS[check](ctx)
 
     # 5. assemble
-    return _assemble(kind, schema, label, frame, removed, parsed, failures, normalised, rows_read, notes,
+    return _assemble(kind, schema, label, frame, removed, parsed, columns, failures, normalised, rows_read, notes,
                      list(table.reshaping))
 
 
