@@ -327,7 +327,9 @@ show.show_table(oversikt.moments, caption="Kopplingar till checklistans moment")
 ]
 
 
-def main() -> None:
+def main(folder: Path | None = None) -> None:
+    """Write the notebooks into ``folder`` (default ``notebooks/`` of the repository)."""
+    folder = Path(folder) if folder is not None else ROOT / "notebooks"
     books = {
         "indikatorrapport.ipynb": INDICATOR,
         "checklista_omgangar.ipynb": ROUNDS,
@@ -342,7 +344,7 @@ def main() -> None:
         for index, cell in enumerate(notebook.cells):
             cell["id"] = f"{Path(name).stem[:20]}-{index}"
         nbformat.validate(notebook)
-        nbformat.write(notebook, str(ROOT / "notebooks" / name))
+        nbformat.write(notebook, str(folder / name))
         print("skrev", name)
 
 

@@ -58,9 +58,8 @@ class _Worker:
             options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
         else:
             options["start_new_session"] = True
-        environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
         self.process = subprocess.Popen([sys.executable, "-m", "jamlib.run.worker"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, **options)
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **options)
         self.ready = threading.Event()
         self.output: collections.deque[str] = collections.deque(maxlen=40)
         self.job = None
