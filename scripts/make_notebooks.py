@@ -195,8 +195,8 @@ används för planering lika mycket som för uppföljning. Kommuner väljs med k
 organisation = ""  # nämnd eller bolag, t.ex. "Destination Eskilstuna AB" eller "Eskilstuna kommun / Gymnasienämnden"
 kommunkod = "1780"  # fyra siffror; används när organisation är tom
 datafil = "data/raw/results_chain"  # en fil eller en mapp med resultatkedjor
-indikatordata = "data/raw/kolada"  # Kolada-filer för indikatorer som mäter utfallen; "" = inga
-egna_indikatorer = "data/raw/indicators"  # egna indikatorfiler (fil eller mapp); "" = inga
+indikatordata = "data/raw/kolada"  # Kolada-filer för indikatorer som mäter utfallen; tom text: inga
+egna_indikatorer = "data/raw/indicators"  # egna indikatorfiler (fil eller mapp); tom text: inga
 """),
     code("""
 import jamlib
@@ -269,9 +269,9 @@ intervallen är exakta (Clopper–Pearson).
 """),
     parameters("""
 datafil = "data/raw/representation/destination_eskilstuna_stadsfestival_2022.csv"  # enheter: fil eller mapp
-organisation = ""  # "" = alla organisationer i filen
+organisation = ""  # tom text: alla organisationer i filen
 mal = "50/50"  # andel kvinnor/män, t.ex. "50/50" eller "30/70"
-resursfil = ""  # resurser per kön för jämställdhetsbudgetering (fil eller mapp); "" = ingen
+resursfil = ""  # resurser per kön för jämställdhetsbudgetering (fil eller mapp); tom text: ingen
 """),
     code("""
 import jamlib
@@ -300,21 +300,9 @@ if len(enheter.failures):
 """),
     code("""
 from jamlib.report import charts
-import altair as alt
+from jamlib.report.representation_chart import representation_chart
 
-if sammanfattning["units"].sum():
-    tabell = representation_table(data)
-    tabell["andel"] = tabell["Andel"].str.replace(" %", "").str.replace(",", ".").astype(float)
-    diagram = alt.Chart(tabell).mark_bar().encode(
-        x=alt.X("År:O", axis=alt.Axis(labelAngle=0)), y=alt.Y("andel:Q", title="Andel av enheterna (%)", stack=True,
-                                                               scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("Klass:N", scale=alt.Scale(domain=["kvinnodominerad", "mansdominerad", "mixad", "utan klass"],
-                                                   range=["#E69F00", "#0072B2", "#009E73", "#BBBBBB"])),
-        tooltip=["Organisation", "År", "Klass", "Antal", "Andel"])
-    regel = alt.Chart(alt.Data(values=[{"mal": malandel * 100}])).mark_rule(strokeDash=[5, 4], color="#333").encode(
-        y="mal:Q")
-    charts.show_chart((diagram + regel).properties(title=f"Andel enheter per klass; streckat: målet {mal}",
-                                                   width=420, height=220))
+charts.show_chart(representation_chart(data, malandel))
 """),
     md("""
 ## Jämställdhetsbudgetering
@@ -352,7 +340,7 @@ aktivitet = "Hemtjänst: fördelning av beviljad tid (konstruerat exempel)"
 organisation = "Exempelkommunen (konstruerat exempel)"
 enhetsfil = "data/raw/representation/femr_exempel_konstruerad.csv"  # R1: grupper med antal kvinnor och män
 resursfil = "data/raw/resources/femr_exempel_konstruerad.csv"  # R2: resurser per kön
-resultat_kommunkod = "1780"  # R3: kommun vars resultat per kön visas; "" = inga
+resultat_kommunkod = "1780"  # R3: kommun vars resultat per kön visas; tom text: inga
 resultat_indikatorer = "U21455,U21504,U01421"  # R3: indikatorer (Kolada-id eller egna)
 indikatordata = "data/raw/kolada"
 egna_indikatorer = ""  # egna indikatorfiler för R3 (fil eller mapp)
@@ -362,7 +350,7 @@ r2_analys = ""  # er kommentar till resurserna
 r3_analys = ""  # er kommentar till resultaten
 realia = ""  # R4: hur har det blivit så här? vill vi ha det så?
 realisera = ""  # R5: åtgärder och mål
-utfil = ""  # spara 5R-posten som JSON här (t.ex. "outputs/5r/hemtjanst.json"); "" = bara i rapporten
+utfil = ""  # spara 5R-posten som JSON här, t.ex. "outputs/5r/hemtjanst.json"; tom text: bara i rapporten
 """),
     code("""
 import jamlib
@@ -471,7 +459,7 @@ jämförd med gruppens medelvärde. Omgångar kan ha tillfällena Uppstart–Tr�
     parameters("""
 organisation = "Kalmar"  # namn eller kommunkod
 datafil = "data/raw/checklist"  # skattningar: en fil eller en mapp
-deltagandefil = "data/raw/participation/modellkonceptet_deltagande.csv"  # omgångar och roller; "" = ingen
+deltagandefil = "data/raw/participation/modellkonceptet_deltagande.csv"  # omgångar och roller; tom text: ingen
 """),
     code("""
 import jamlib

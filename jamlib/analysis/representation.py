@@ -344,7 +344,9 @@ def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence
         - ``amount_known_units`` (units whose amount is known), ``amount``, ``amount_women_class``,
           ``amount_men_class``, ``share_amount_women_class``, ``share_amount_men_class`` (of the known amount);
         - ``persons_women``, ``persons_men``, ``persons_other`` (sums of the counts) and
-          ``share_women_persons`` = women / (women + men) with ``low_``/``high_women_persons``;
+          ``share_women_persons`` = women / (women + men) with ``low_``/``high_women_persons``; only
+          when the units are of one type (or none is given): staff groups add up to the staff, but a
+          board, its staff and its users do not add up to anything (see :func:`unit_shares`);
         - ``target``, ``distance_units``, ``distance_amount``, ``distance_persons``.
 
     Raises
@@ -368,7 +370,9 @@ def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence
         amount_women = float(amounts[cls == UnitClass.WOMEN].dropna().sum()) if len(known) else math.nan
         amount_men = float(amounts[cls == UnitClass.MEN].dropna().sum()) if len(known) else math.nan
         persons = {c: group[c].map(_number).dropna().sum() if c in group.columns else 0.0 for c in ("women", "men", "other")}
-        has_persons = any(group[c].map(_number).notna().any() for c in ("women", "men") if c in group.columns)
+        types = {str(t).strip().lower() for t in group.get("unit_type", pd.Series(dtype=object)).dropna() if str(t).strip()}
+        has_persons = len(types) <= 1 and any(group[c].map(_number).notna().any() for c in ("women", "men")
+                                              if c in group.columns)
         both = persons["women"] + persons["men"]
         share_persons = persons["women"] / both if has_persons and both else math.nan
         p_low, p_high = (exact_interval(int(persons["women"]), int(both), confidence)
@@ -402,6 +406,7 @@ def representation_table(units: pd.DataFrame, confidence: float = 0.95) -> pd.Da
     """A Swedish display table: per organisation, year and class, units, share (exact interval), money and share.
 
     All three classes are shown, with zero where no unit has them, and ``utan klass`` when some unit lacks one.
+    The money columns are left out when no unit has an amount.
 
     Returns
     -------
@@ -428,7 +433,10 @@ def representation_table(units: pd.DataFrame, confidence: float = 0.95) -> pd.Da
                 "Belopp": "" if math.isnan(amount) else format_decimal(amount, 0),
                 "Andel av beloppet": "" if math.isnan(row.get("share_of_amount", math.nan)) else _percent(row["share_of_amount"]),
             })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if len(table) and (table["Belopp"] == "").all():
+        table = table.drop(columns=["Belopp", "Andel av beloppet"])
+    return table
 
 
 def _distance_text(share: float, goal: float, what: str, interval: str = "") -> str:

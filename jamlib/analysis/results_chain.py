@@ -61,7 +61,8 @@ class ResultsChainOverview:
     levels
         ``Steg``, ``Uppnådda``, ``Planerade`` and ``Antal`` for all five levels.
     entries
-        The entries in level and date order, for display (Swedish headers, text cells).
+        The entries in level and date order, for display (Swedish headers, text cells); optional
+        columns that are empty for every entry are left out.
     moments
         Checklist moments the entries refer to, with how many entries each.
     sentences
@@ -390,6 +391,9 @@ def results_chain_overview(chain: pd.DataFrame, organisation: object) -> Results
         "Belägg": _column(rows, "evidence").map(_text).to_numpy(),
         "Indikator": [f"{i} ({o})" if i and o else i for i, o in zip(nodes["indicator_id"], nodes["indicator_org"])],
     })
+    optional = ["Nr", "Beskrivning", "Måluppfyllelse", "Leder till", "Jämställdhetsmål", "Checklistmoment", "Belägg",
+                "Indikator"]
+    entries = entries.drop(columns=[c for c in optional if (entries[c] == "").all()])
 
     moment_counts: dict[int, int] = {}
     for value in _column(rows, "moments"):
