@@ -65,6 +65,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from jamlib.errors import DataFileError
+    from jamlib.ingest.checked import cross_checks
     from jamlib.ingest.readers import read_raw
     from jamlib.ingest.validation import file_failure, validate
 
@@ -76,7 +77,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             if raw.is_metadata:
                 print(f"{path.name}: Koladas metadatafil, ingen datatabell att granska.", file=sys.stderr)
                 continue
-            results.append(validate(raw, args.kind, allow_half_points=args.halvpoang))
+            results.append(cross_checks(validate(raw, args.kind, allow_half_points=args.halvpoang)))
         except DataFileError as error:
             results.append(file_failure(path, error))
     failures = pd.concat([r.failures for r in results], ignore_index=True) if results else pd.DataFrame()
@@ -562,7 +563,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "problem med fil, rad (som i Excel), kolumn, värde och förklaring. "
                                    "Avslutas med kod 1 om något fel hittades, 0 om filerna är felfria (varningar räknas inte).")
     p.add_argument("paths", nargs="+", metavar="FIL", help="filer att granska")
-    p.add_argument("--kind", choices=("checklist", "published", "indicators", "results_chain"),
+    p.add_argument("--kind", choices=("checklist", "published", "indicators", "results_chain", "representation",
+                                      "resources", "participation"),
                    help="tabelltyp (gissas annars från kolumnnamnen)")
     p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
     add_format(p)

@@ -390,7 +390,7 @@ RESULTS_CHAIN = TableSchema(
 
 REPRESENTATION = TableSchema(
     name="representation",
-    title="Representation och resurser per enhet (akter, lag, personalgrupper, föreningar)",
+    title="Representation per enhet",
     columns=(
         _ORG_NAME,
         _ORG_CODE,

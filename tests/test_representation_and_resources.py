@@ -161,3 +161,26 @@ def test_representation_notebook_with_a_target(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     text = outputs_text(out)
     assert "40 procentenheter över målets 40 %" in text and "jam-chart" in text
+
+
+def test_fewer_than_five_women_or_men_never_reach_the_output(tmp_path):
+    path = tmp_path / "liten.csv"
+    path.write_text("Organisation;År;Enhet;Typ av enhet;Kvinnor;Män\n"
+                    "Bolaget AB;2021;Drift;personalgrupp;3;40\nBolaget AB;2021;Ekonomi;personalgrupp;0;9\n",
+                    encoding="utf-8")
+    resources = tmp_path / "resurser.csv"
+    resources.write_text("Organisation;År;Resurs;Kön;Mängd;Antal personer;Enhet\n"
+                         "Bolaget AB;2021;friskvårdsbidrag;kvinnor;6000;3;kronor\n"
+                         "Bolaget AB;2021;friskvårdsbidrag;män;98000;49;kronor\n", encoding="utf-8")
+    units = load_checked(path).data
+    summary = representation_summary(units)
+    assert summary.loc[0, "persons_hidden"] and pd.isna(summary.loc[0, "persons_women"])
+    per_unit = unit_shares(units)
+    assert per_unit["women"].isna().all() and all("färre än 5" in t for t in per_unit["text"])
+    for fmt in ("table", "csv", "json"):
+        out = jam("representation", str(path), str(resources), "--format", fmt).stdout
+        assert " 3 kvinnor" not in out and "6000" not in out and "6 000" not in out and "2000" not in out, fmt
+        assert "\"persons_women\":3" not in out.replace(" ", "") and ";3.0;" not in out, fmt
+    table_out = jam("representation", str(path), str(resources)).stdout
+    assert "färre än 5, så antal och andel kvinnor visas inte" in table_out
+    assert "färre än 5, så resurserna per person visas inte" in table_out

@@ -79,7 +79,7 @@ def test_a_link_that_points_backwards_is_an_error_with_file_row_and_value(tmp_pa
     backwards = result.failures[result.failures["rule"] == "länk_bakåt"]
     assert len(backwards) == 1
     row = backwards.iloc[0]
-    assert (row["file"], row["row"], row["column"], row["value"], row["severity"]) == ("kedja.csv", 4, "leder till", 1, "fel")
+    assert (row["file"], row["row"], row["column"], row["value"], row["severity"]) == ("kedja.csv", 4, "leder till", "1", "fel")
     assert "Post 3 (nytt/ändrat utfall) leder till nr 1 (aktivitet), som ligger på en lägre nivå" in row["message"]
     assert list(result.failures.columns) == FAILURE_COLUMNS
     # the drawing leaves the wrong link out, and the command says what to fix and exits 1

@@ -49,6 +49,7 @@ import re
 import pandas as pd
 from scipy import stats
 
+from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppression_label
 from jamlib.errors import JamlibError, ParameterError
 from jamlib.formatting import format_decimal, round_half_up, sentence_start
 from jamlib.schemas import FAILURE_COLUMNS, REPRESENTATION
@@ -309,7 +310,7 @@ _SUMMARY_COLUMNS = [
     "share_women_class", "low_women_class", "high_women_class", "share_men_class",
     "amount_known_units", "amount", "amount_women_class", "amount_men_class", "share_amount_women_class",
     "share_amount_men_class", "persons_women", "persons_men", "persons_other", "share_women_persons",
-    "low_women_persons", "high_women_persons", "target", "confidence",
+    "low_women_persons", "high_women_persons", "persons_hidden", "threshold", "target", "confidence",
     "distance_units", "distance_amount", "distance_persons",
 ]
 
@@ -320,7 +321,8 @@ def _unit_type(types: pd.Series) -> str:
     return names.pop() if len(names) == 1 else ""
 
 
-def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence: float = 0.95) -> pd.DataFrame:
+def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence: float = 0.95,
+                           threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Shares per class, of money and of persons, with exact intervals and the distance to a target.
 
     Parameters
@@ -347,6 +349,8 @@ def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence
           ``share_women_persons`` = women / (women + men) with ``low_``/``high_women_persons``; only
           when the units are of one type (or none is given): staff groups add up to the staff, but a
           board, its staff and its users do not add up to anything (see :func:`unit_shares`);
+          ``persons_hidden`` is true when women or men are fewer than ``threshold`` (disclosure
+          control, :mod:`jamlib.analysis.disclosure`): the person measures are then empty;
         - ``target``, ``distance_units``, ``distance_amount``, ``distance_persons``.
 
     Raises
@@ -373,6 +377,9 @@ def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence
         types = {str(t).strip().lower() for t in group.get("unit_type", pd.Series(dtype=object)).dropna() if str(t).strip()}
         has_persons = len(types) <= 1 and any(group[c].map(_number).notna().any() for c in ("women", "men")
                                               if c in group.columns)
+        hidden = has_persons and min(persons["women"], persons["men"]) < threshold
+        if hidden:  # disclosure control: a count of fewer persons than the threshold is never shown
+            has_persons = False
         both = persons["women"] + persons["men"]
         share_persons = persons["women"] / both if has_persons and both else math.nan
         p_low, p_high = (exact_interval(int(persons["women"]), int(both), confidence)
@@ -394,7 +401,7 @@ def representation_summary(units: pd.DataFrame, target: object = 0.5, confidence
             "persons_men": float(persons["men"]) if has_persons else math.nan,
             "persons_other": float(persons["other"]) if has_persons else math.nan,
             "share_women_persons": share_persons, "low_women_persons": p_low, "high_women_persons": p_high,
-            "target": goal, "confidence": confidence,
+            "persons_hidden": bool(hidden), "threshold": threshold, "target": goal, "confidence": confidence,
             "distance_units": (share_units - goal) * 100,
             "distance_amount": (share_amount - goal) * 100 if not math.isnan(share_amount) else math.nan,
             "distance_persons": (share_persons - goal) * 100 if not math.isnan(share_persons) else math.nan,
@@ -484,6 +491,9 @@ def representation_sentences(summary: pd.DataFrame) -> list[str]:
             sentences.append(text)
         else:
             sentences.append(f"Belopp per {one} saknas, så fördelningen av pengarna kan inte beräknas.")
+        if r.get("persons_hidden", False):
+            sentences.append(f"Antalet kvinnor eller män bland personerna är {suppression_label(int(r['threshold']))}, "
+                             "så antal och andel kvinnor visas inte.")
         if not math.isnan(r["share_women_persons"]):
             interval = ("" if math.isnan(r["low_women_persons"]) else
                         f", exakt {level} %-intervall {_percent(r['low_women_persons'])}–{_percent(r['high_women_persons'])}")
@@ -493,7 +503,8 @@ def representation_sentences(summary: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def unit_shares(units: pd.DataFrame, target: object = 0.5, confidence: float = 0.95) -> pd.DataFrame:
+def unit_shares(units: pd.DataFrame, target: object = 0.5, confidence: float = 0.95,
+                threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Women and men in each unit on its own (the board, the staff, the users), with exact intervals.
 
     Returns
@@ -501,13 +512,21 @@ def unit_shares(units: pd.DataFrame, target: object = 0.5, confidence: float = 0
     pandas.DataFrame
         Per unit with counts: ``org_name``, ``period``, ``unit_name``, ``women``, ``men``,
         ``share_women`` (of women and men), ``low``, ``high``, ``distance`` (percentage points from
-        the target) and ``text``, a Swedish sentence. Units without counts are left out.
+        the target) and ``text``, a Swedish sentence. Units without counts are left out. When women
+        or men are fewer than ``threshold``, the numbers are empty and the sentence says they are hidden.
     """
     goal = parse_target(target)
     rows = []
     for _, u in units.iterrows():
         women, men = _number(u.get("women")), _number(u.get("men"))
         if women is None or men is None or women + men == 0:
+            continue
+        if min(women, men) < threshold:
+            rows.append({"org_name": u["org_name"], "period": u["period"], "unit_name": u["unit_name"],
+                         "women": math.nan, "men": math.nan, "share_women": math.nan, "low": math.nan,
+                         "high": math.nan, "distance": math.nan,
+                         "text": f"{u['unit_name']} ({u['org_name']} {u['period']}): antalet kvinnor eller män är "
+                                 f"{suppression_label(threshold)}, så antal och andel visas inte."})
             continue
         share = women / (women + men)
         low, high = (exact_interval(int(women), int(women + men), confidence)
@@ -525,7 +544,7 @@ def unit_shares(units: pd.DataFrame, target: object = 0.5, confidence: float = 0
 # --------------------------------------------------------------------------- gender budgeting
 
 
-def resources_per_person(resources: pd.DataFrame) -> pd.DataFrame:
+def resources_per_person(resources: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Resources per woman and per man (gender budgeting).
 
     Parameters
@@ -541,7 +560,8 @@ def resources_per_person(resources: pd.DataFrame) -> pd.DataFrame:
         ``persons_K``, ``per_person_K``, the same for ``M``, ``difference`` (per woman − per man),
         ``relative`` (difference / per man) and ``equalising_amount``: how much more the
         sex with less per person would need for equal amounts per person at the same number
-        of persons. Rows without both sexes, or with no persons of a sex, are left out.
+        of persons. Rows without both sexes, or with no persons of a sex, are left out. When women
+        or men are fewer than ``threshold`` persons, ``hidden`` is true and every number is empty.
     """
     rows = []
     keys = ["org_name", "period", "resource"]
@@ -552,6 +572,12 @@ def resources_per_person(resources: pd.DataFrame) -> pd.DataFrame:
         k, m = by_sex.loc["K"], by_sex.loc["M"]
         if not k["persons"] or not m["persons"]:
             continue
+        if min(k["persons"], m["persons"]) < threshold:
+            rows.append({"org_name": org, "period": period, "resource": resource, "unit": "", "hidden": True,
+                         "threshold": threshold,
+                         **{c: math.nan for c in ("amount_K", "persons_K", "per_person_K", "amount_M", "persons_M",
+                                                  "per_person_M", "difference", "relative", "equalising_amount")}})
+            continue
         per_k, per_m = k["amount"] / k["persons"], m["amount"] / m["persons"]
         low_sex = "K" if per_k < per_m else "M"
         gap = abs(per_k - per_m) * (k["persons"] if low_sex == "K" else m["persons"])
@@ -561,16 +587,20 @@ def resources_per_person(resources: pd.DataFrame) -> pd.DataFrame:
                      "amount_K": float(k["amount"]), "persons_K": float(k["persons"]), "per_person_K": per_k,
                      "amount_M": float(m["amount"]), "persons_M": float(m["persons"]), "per_person_M": per_m,
                      "difference": per_k - per_m, "relative": (per_k - per_m) / per_m if per_m else math.nan,
-                     "equalising_amount": gap if per_k != per_m else 0.0})
+                     "equalising_amount": gap if per_k != per_m else 0.0, "hidden": False, "threshold": threshold})
     return pd.DataFrame(rows, columns=["org_name", "period", "resource", "unit", "amount_K", "persons_K", "per_person_K",
                                        "amount_M", "persons_M", "per_person_M", "difference", "relative",
-                                       "equalising_amount"])
+                                       "equalising_amount", "hidden", "threshold"])
 
 
 def resource_sentences(per_person: pd.DataFrame) -> list[str]:
     """Consequence sentences for a decision document, one per resource: who gets more per person, and what equal would take."""
     sentences = []
     for _, r in per_person.iterrows():
+        if r.get("hidden", False):
+            sentences.append(f"{r['org_name']} {r['period']}, {r['resource']}: antalet kvinnor eller män är "
+                             f"{suppression_label(int(r['threshold']))}, så resurserna per person visas inte.")
+            continue
         unit = f" {r['unit']}" if r["unit"] else ""
         head = (f"{r['org_name']} {r['period']}, {r['resource']}: kvinnor fick {format_decimal(r['per_person_K'], 1)}{unit} "
                 f"per person ({format_decimal(r['persons_K'], 0)} kvinnor) och män {format_decimal(r['per_person_M'], 1)}{unit} "

@@ -208,7 +208,8 @@ def select_organisation(chain: pd.DataFrame, organisation: object) -> pd.DataFra
 def _failure(row: pd.Series, column: str, value: object, rule: str, message: str, severity: str) -> dict:
     source_row = row.get("source_row")
     return {"file": row.get("source_file"), "row": None if source_row is None or pd.isna(source_row) else int(source_row),
-            "column": column, "value": value, "rule": rule, "severity": severity, "message": message}
+            "column": column, "value": None if value is None else str(value), "rule": rule, "severity": severity,
+            "message": message}
 
 
 def check_results_chain(chain: pd.DataFrame) -> pd.DataFrame:
