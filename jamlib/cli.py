@@ -722,8 +722,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="alla 290 kommuner")
     p.add_argument("--namn", action="append", metavar="ORGANISATION",
                    help="organisation utan kommunkod (nämnd, bolag) efter namn; kan upprepas")
-    p.add_argument("--alla-i", metavar="FIL", help="varje organisation i denna datafil (resultatkedja, checklista, "
-                                                   "representation eller deltagande); blir också datafil")
+    p.add_argument("--alla-i", metavar="FIL", help="varje organisation i denna datafil eller mapp (resultatkedja, "
+                                                   "checklista, representation eller deltagande); blir också "
+                                                   "anteckningsbokens datafil om du inte anger -p datafil=...")
     p.add_argument("--namn-parameter", default="organisation",
                    help="parametern som får organisationens namn (standard organisation)")
     p.add_argument("--workers", type=int, default=2, help="antal rapporter som körs samtidigt (standard 2)")

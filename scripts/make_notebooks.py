@@ -245,7 +245,8 @@ from jamlib.report.chain_indicators import linked_indicators, load_indicator_dat
 
 if len(oversikt.indicators):
     indikatorer = load_indicator_data(show.find_folder(indikatordata) if indikatordata else None,
-                                      show.find_folder(egna_indikatorer) if egna_indikatorer else None)
+                                      show.find_folder(egna_indikatorer) if egna_indikatorer else None,
+                                      list(oversikt.indicators["indicator_id"]))
     for kopplad in linked_indicators(oversikt, indikatorer):
         show.show_heading(f"{kopplad.entry_title}", 3)
         if kopplad.view is None:

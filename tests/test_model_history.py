@@ -102,16 +102,19 @@ def test_profile_of_one_organisation(group):
     assert profile.loc[1, "difference"] == pytest.approx(4 - 11 / 3)
 
 
-@pytest.mark.parametrize("notebook, args, expected", [
-    ("checklista_omgangar.ipynb", ["-p", "omgangar", "2017–2018"], "Efter"),
-    ("mentorer_deltagare.ipynb", ["-p", "omgang", "2017–2018"], "med 1 och 3 organisationer"),
-])
-def test_rounds_and_roles_notebooks_run_on_before_during_after_with_one_mentor(tmp_path, notebook, args, expected):
-    from tests.test_reports import outputs_text, run_papermill
+def test_rounds_and_roles_notebooks_run_on_before_during_after_with_one_mentor(tmp_path):
+    from jamlib.run.batch import Job, run_jobs
+    from tests.test_reports import outputs_text
 
-    result, out = run_papermill(tmp_path, notebook, "-p", "datafil", str(GROUP_FILE), *args)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert expected in outputs_text(out)
+    notebooks = ROOT / "notebooks"
+    jobs = [Job(notebooks / "checklista_omgangar.ipynb", {"datafil": str(GROUP_FILE), "omgangar": "2017–2018"}, "–",
+                "Omgångar", "omgangar"),
+            Job(notebooks / "mentorer_deltagare.ipynb", {"datafil": str(GROUP_FILE), "omgang": "2017–2018"}, "–",
+                "Roller", "roller")]
+    result = run_jobs(jobs, tmp_path, workers=2)
+    assert [e.status for e in result.entries] == ["klar", "klar"], [e.message for e in result.entries]
+    assert "Efter" in outputs_text(tmp_path / "notebooks" / "omgangar.ipynb")
+    assert "med 1 och 3 organisationer" in outputs_text(tmp_path / "notebooks" / "roller.ipynb")
 
 
 def test_profile_notebook_in_batch_for_every_organisation_of_a_file(tmp_path):

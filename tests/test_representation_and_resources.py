@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -14,6 +13,7 @@ from jamlib.analysis.five_r import FIVE_R, five_r_record, five_r_table
 from jamlib.analysis.representation import (check_units, parse_target, representation_sentences,
                                             representation_summary, representation_table, resource_sentences,
                                             resources_per_person, unit_classes, unit_shares)
+from jamlib.cli import main
 from jamlib.errors import ParameterError
 from jamlib.ingest.checked import load_checked
 from tests.conftest import RAW, ROOT
@@ -21,12 +21,19 @@ from tests.conftest import RAW, ROOT
 FESTIVAL = RAW / "representation" / "destination_eskilstuna_stadsfestival_2022.csv"
 
 
-def jam(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jamlib.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+@pytest.fixture
+def jam(capsys):
+    """Run ``jam`` in this process (as the console script does) and return its exit code and printed text."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return run
 
 
-def test_jam_representation_reproduces_the_festival_four_of_five():
+def test_jam_representation_reproduces_the_festival_four_of_five(jam):
     # Eskilstuna report: "Av fem bokade artister var fyra av fem kvinnodominerade" and "80% av akterna"
     done = jam("representation", str(FESTIVAL))
     assert done.returncode == 0, done.stderr
@@ -48,7 +55,7 @@ def test_exact_interval_for_four_of_five_is_clopper_pearson():
     assert "28 %–99 %" in " ".join(representation_sentences(summary))
 
 
-def test_staff_against_esem_own_target(tmp_path):
+def test_staff_against_esem_own_target(tmp_path, jam):
     # ESEM: "cirka 25% kvinnor och 75% män", target "30% kvinnor och 70% män" (counts per group invented)
     path = tmp_path / "personal.csv"
     path.write_text("Organisation;År;Enhet;Typ av enhet;Kvinnor;Män\n"
@@ -140,30 +147,39 @@ def test_five_r_record_keeps_numbers_and_judgements_apart():
         five_r_record(" ", "y", {}, {})
 
 
-def test_five_r_notebook_saves_its_record(tmp_path):
-    from tests.test_reports import outputs_text, run_papermill
+@pytest.fixture(scope="module")
+def notebooks_run(tmp_path_factory):
+    """The 5R and representation notebooks with non-default parameters, run as a batch of two reports."""
+    from jamlib.run.batch import Job, run_jobs
 
-    target = tmp_path / "5r.json"
-    result, out = run_papermill(tmp_path, "femr_analys.ipynb", "-p", "realia", "Män har fler timmar beviljade.",
-                                "-p", "utfil", str(target))
-    assert result.returncode == 0, result.stderr[-2000:]
-    saved = json.loads(target.read_text(encoding="utf-8"))
+    out = tmp_path_factory.mktemp("rapporter")
+    record = out / "5r.json"
+    jobs = [Job(ROOT / "notebooks" / "femr_analys.ipynb", {"realia": "Män har fler timmar beviljade.", "utfil": str(record)},
+                "–", "5R", "femr"),
+            Job(ROOT / "notebooks" / "representation.ipynb", {"mal": "40/60"}, "–", "Representation", "representation")]
+    result = run_jobs(jobs, out, workers=2)
+    assert [e.status for e in result.entries] == ["klar", "klar"], [e.message for e in result.entries]
+    return out, record
+
+
+def test_five_r_notebook_saves_its_record(notebooks_run):
+    from tests.test_reports import outputs_text
+
+    out, record = notebooks_run
+    saved = json.loads(record.read_text(encoding="utf-8"))
     assert saved["delar"][3]["analys"] == "Män har fler timmar beviljade."
     assert any("175,0 timmar" in s for s in saved["delar"][1]["beräknat"])
     assert saved["delar"][2]["beräknat"]  # R3 from Kolada
-    assert "R5 Realisera" in outputs_text(out)
+    assert "R5 Realisera" in outputs_text(out / "notebooks" / "femr.ipynb")
 
 
-def test_representation_notebook_with_a_target(tmp_path):
-    from tests.test_reports import outputs_text, run_papermill
-
-    result, out = run_papermill(tmp_path, "representation.ipynb", "-p", "mal", "40/60")
-    assert result.returncode == 0, result.stderr[-2000:]
-    text = outputs_text(out)
-    assert "40 procentenheter över målets 40 %" in text and "jam-chart" in text
+def test_representation_notebook_with_a_target(notebooks_run):
+    out, _ = notebooks_run
+    page = (out / "representation.html").read_text(encoding="utf-8")
+    assert "40 procentenheter över målets 40 %" in page and "jam-chart" in page
 
 
-def test_fewer_than_five_women_or_men_never_reach_the_output(tmp_path):
+def test_fewer_than_five_women_or_men_never_reach_the_output(tmp_path, jam):
     path = tmp_path / "liten.csv"
     path.write_text("Organisation;År;Enhet;Typ av enhet;Kvinnor;Män\n"
                     "Bolaget AB;2021;Drift;personalgrupp;3;40\nBolaget AB;2021;Ekonomi;personalgrupp;0;9\n",

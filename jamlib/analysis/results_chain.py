@@ -415,8 +415,13 @@ def results_chain_overview(chain: pd.DataFrame, organisation: object) -> Results
 
     sentences = _sentences(name, rows, achieved, planned, unsupported, reached, nodes, links)
     failures = check_results_chain(chain)
-    mine = failures["file"].isin(rows.get("source_file", pd.Series(dtype=object))) & \
-        failures["row"].isin(rows.get("source_row", pd.Series(dtype="Int64")).dropna().astype(int))
+    if "source_row" in rows.columns and "source_file" in rows.columns:
+        own = set(zip(rows["source_file"], rows["source_row"].astype(int)))
+        mine = pd.Series([(f, r) in own for f, r in zip(failures["file"], failures["row"])], index=failures.index,
+                         dtype=bool)
+    else:
+        key = _org_keys(rows).iloc[0]
+        mine = failures["message"].str.startswith(f"{key}:")
     return ResultsChainOverview(code, name, parent, levels, entries, moments, sentences, nodes, links, goals,
                                 indicators, failures[mine].reset_index(drop=True))
 

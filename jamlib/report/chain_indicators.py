@@ -33,20 +33,22 @@ class LinkedIndicator:
     message: str
 
 
-def load_indicator_data(kolada_folder: str | None, own: str | None) -> pd.DataFrame:
+def load_indicator_data(kolada_folder: str | None, own: str | None, needed: list[str] | None = None) -> pd.DataFrame:
     """Kolada files (``data_*.json`` in a folder) and the user's own indicator files (a file or a folder), together.
 
-    Either may be empty or ``None``. Raises :class:`~jamlib.errors.JamlibError` with a Swedish
-    message when a named source cannot be read.
+    Either may be empty or ``None``. With ``needed`` (indicator ids), the Kolada folder is not read
+    when the own files already hold every one of them (reading all of Kolada takes a while).
+    Raises :class:`~jamlib.errors.JamlibError` with a Swedish message when a named source cannot be read.
     """
     from jamlib.ingest.checked import load_checked
     from jamlib.report.indicator_report import load_indicator_folder
 
     frames = []
-    if kolada_folder:
-        frames.append(load_indicator_folder(kolada_folder))
     if own:
         frames.append(load_checked(own, "indicators").data)
+    covered = bool(needed) and bool(frames) and set(needed) <= set(frames[0]["indicator_id"])
+    if kolada_folder and not covered:
+        frames.append(load_indicator_folder(kolada_folder))
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jamlib.errors import ParameterError
+from jamlib.errors import DataFileError, ParameterError
 from jamlib.files import safe_filename
 from jamlib.run.batch import Job
 from jamlib.run.parameters import check_parameter_names, notebook_parameters
@@ -34,7 +34,17 @@ def organisations_in_file(path: str | Path) -> list[tuple[str, str]]:
     from jamlib.analysis.results_chain import chain_organisations
     from jamlib.ingest.checked import load_checked
 
-    result = load_checked(path)
+    if Path(path).is_dir():  # a folder: the first kind of table with organisations found in it
+        for kind in ("results_chain", "checklist", "participation", "representation", "resources"):
+            try:
+                result = load_checked(path, kind)
+                break
+            except DataFileError:
+                continue
+        else:
+            raise ParameterError(f"Mappen {path} innehåller ingen tabell med organisationer att köra för.")
+    else:
+        result = load_checked(path)
     data = result.data
     if data.empty or "org_name" not in data.columns:
         raise ParameterError(f"{Path(path).name} innehåller inga organisationer att köra för ({result.summary})")
