@@ -452,7 +452,9 @@ def _cmd_chain_show(args: argparse.Namespace) -> int:
         print()
         _print_frame(overview.levels, "table")
         print()
-        _print_frame(overview.entries[["Nr", "Steg", "Status", "Datum", "Rubrik", "Måluppfyllelse", "Leder till"]], "table")
+        shown = [c for c in ("Nr", "Steg", "Status", "Datum", "Rubrik", "Måluppfyllelse", "Leder till")
+                 if c in overview.entries.columns]
+        _print_frame(overview.entries[shown], "table")
         _print_failures(overview.failures, "table")
     else:
         _print_frame(overview.entries, args.format)

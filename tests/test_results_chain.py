@@ -118,7 +118,7 @@ def test_an_outcome_claimed_without_evidence_is_flagged_and_not_counted(tmp_path
     flagged = result.failures[result.failures["rule"] == "utfall_utan_belägg"]
     assert flagged["row"].tolist() == [3] and set(flagged["severity"]) == {"varning"}
     overview = results_chain_overview(result.data, "Kfast")
-    assert overview.sentences[1] == "Den högsta nivån som nåtts och är belagd är \"nytt/ändrat utfall\" (steg 4 av 5)."
+    assert overview.sentences[1] == "Den högsta nivån som nåtts är \"nytt/ändrat utfall\" (steg 4 av 5), med belägg."
     assert "1 post anger ett uppnått utfall utan belägg och räknas inte som nådda: \"Tryggare trapphus\"." in overview.sentences
     # only the unsupported claim: the highest reached level falls to the way of working
     alone = results_chain_overview(result.data[result.data["title"] != "Renare tvättstugor"], "Kfast")

@@ -61,8 +61,9 @@ class ResultsChainOverview:
     levels
         ``Steg``, ``Uppnådda``, ``Planerade`` and ``Antal`` for all five levels.
     entries
-        The entries in level and date order, for display (Swedish headers, text cells); optional
-        columns that are empty for every entry are left out.
+        The entries in level and date order, for display (Swedish headers, text cells; the evidence
+        follows the description, goals are numbers, named in ``goals``); optional columns that are
+        empty for every entry are left out.
     moments
         Checklist moments the entries refer to, with how many entries each.
     sentences
@@ -384,16 +385,15 @@ def results_chain_overview(chain: pd.DataFrame, organisation: object) -> Results
         "Status": rows["_status"].to_numpy(),
         "Datum": rows["date"].astype(str).to_numpy(),
         "Rubrik": nodes["title"].to_numpy(),
-        "Beskrivning": nodes["description"].to_numpy(),
+        "Beskrivning": [" ".join(part for part in (d, f"Belägg: {e}" if e else "") if part)
+                        for d, e in zip(nodes["description"], _column(rows, "evidence").map(_text))],
         "Måluppfyllelse": nodes["attainment"].to_numpy(),
         "Leder till": [", ".join(str(t) for t in _list(v)) for v in _column(rows, "leads_to")],
-        "Jämställdhetsmål": ["; ".join(f"{g}. {GOALS[g]}" for g in _list(v)) for v in _column(rows, "goals")],
+        "Jämställdhetsmål": [", ".join(str(g) for g in _list(v)) for v in _column(rows, "goals")],
         "Checklistmoment": [", ".join(str(m) for m in _list(v)) for v in _column(rows, "moments")],
-        "Belägg": _column(rows, "evidence").map(_text).to_numpy(),
         "Indikator": [f"{i} ({o})" if i and o else i for i, o in zip(nodes["indicator_id"], nodes["indicator_org"])],
     })
-    optional = ["Nr", "Beskrivning", "Måluppfyllelse", "Leder till", "Jämställdhetsmål", "Checklistmoment", "Belägg",
-                "Indikator"]
+    optional = ["Nr", "Beskrivning", "Måluppfyllelse", "Leder till", "Jämställdhetsmål", "Checklistmoment", "Indikator"]
     entries = entries.drop(columns=[c for c in optional if (entries[c] == "").all()])
 
     moment_counts: dict[int, int] = {}
@@ -429,16 +429,17 @@ def results_chain_overview(chain: pd.DataFrame, organisation: object) -> Results
 def _sentences(name: str, rows: pd.DataFrame, achieved: pd.Series, planned: pd.Series, unsupported: pd.Series,
                reached: pd.Series, nodes: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     n_achieved, n_planned = int(achieved.sum()), int(planned.sum())
+    entries = f"{len(rows)} {'post' if len(rows) == 1 else 'poster'}"
     if n_planned:
-        sentences = [f"{name} har {len(rows)} poster i resultatkedjan: {n_achieved} "
+        sentences = [f"{name} har {entries} i resultatkedjan: {n_achieved} "
                      f"{'uppnådd' if n_achieved == 1 else 'uppnådda'} och {n_planned} "
                      f"{'planerad' if n_planned == 1 else 'planerade'}."]
     else:
-        sentences = [f"{name} har {len(rows)} poster i resultatkedjan, alla uppnådda."]
+        sentences = [f"{name} har {entries} i resultatkedjan, {'uppnådd' if len(rows) == 1 else 'alla uppnådda'}."]
     if reached.any():
         highest = int(rows.loc[reached, "_order"].max())
-        sentences.append(f"Den högsta nivån som nåtts och är belagd är \"{LEVELS[highest]}\" "
-                         f"(steg {highest + 1} av {len(LEVELS)}).")
+        sentences.append(f"Den högsta nivån som nåtts är \"{LEVELS[highest]}\" (steg {highest + 1} av {len(LEVELS)})"
+                         + (", med belägg." if LEVELS[highest] in OUTCOME_LEVELS else "."))
         missing = [level for level in LEVELS[:highest] if not ((rows["level"] == level) & reached).any()]
         if missing:
             sentences.append("Inga uppnådda poster finns för: " + ", ".join(missing) + ".")
