@@ -1,8 +1,8 @@
 """The ``jam`` command line (texts in Swedish).
 
-Commands: ``jam validate``, ``jam ingest``, ``jam checklist table|check|roles``,
-``jam gaps``, ``jam kolada search|fetch|groups``, ``jam batch`` and ``jam demo``.
-Commands that print tables take ``--format table|csv|json``: ``csv`` is what
+Commands: ``jam validate``, ``jam ingest``, ``jam checklist table|check|roles|historik``,
+``jam gaps``, ``jam kolada``, ``jam representation``, ``jam resultatkedja granska|visa``,
+``jam batch`` and ``jam demo``. Commands that print tables take ``--format table|csv|json``: ``csv`` is what
 Swedish Excel opens (UTF-8 with BOM, ``;``, decimal comma, Swedish column
 names, no cell that can run as a formula), ``json`` keeps the machine names
 and full precision for scripts.
@@ -262,6 +262,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from jamlib.errors import DataFileError
+    from jamlib.ingest.checked import cross_checks
     from jamlib.ingest.readers import read_raw
     from jamlib.ingest.validation import file_failure, validate
 
@@ -273,7 +274,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             if raw.is_metadata:
                 print(f"{path.name}: Koladas metadatafil, ingen datatabell att granska.", file=sys.stderr)
                 continue
-            results.append(validate(raw, args.kind, allow_half_points=args.halvpoang))
+            results.append(cross_checks(validate(raw, args.kind, allow_half_points=args.halvpoang)))
         except DataFileError as error:
             results.append(file_failure(path, error))
     failures = pd.concat([r.failures for r in results], ignore_index=True) if results else pd.DataFrame()
@@ -573,6 +574,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     notebook = Path(args.notebook)
     if not notebook.exists():
         raise JamlibError(f"Anteckningsboken {notebook} finns inte.")
+    if args.namn or args.alla_i:
+        return _cmd_batch_named(args)
     organisations = select_organisations(args.org, args.group, args.lan, args.all)
     parameters = _parse_parameters(args.param)
     if "interaktiv" in notebook_parameters(notebook):
@@ -603,6 +606,195 @@ def _print_batch_summary(result, out: Path, indent: str) -> None:
             kind = "fel" if entry.status == BatchStatus.FAILED else "tidsgräns"
             where = f" (logg: {out / entry.log})" if entry.log else ""
             print(f"{indent}  {kind}: {entry.code} {entry.name}: {entry.message}{where}")
+
+
+def _cmd_batch_named(args: argparse.Namespace) -> int:
+    from jamlib.run.batch import run_jobs
+    from jamlib.run.named import named_jobs, organisations_in_file
+    from jamlib.run.parameters import notebook_parameters
+
+    notebook = Path(args.notebook)
+    organisations = [(name, name) for name in args.namn or []]
+    parameters = _parse_parameters(args.param)
+    declared = notebook_parameters(notebook)
+    if args.alla_i:
+        organisations += organisations_in_file(args.alla_i)
+        if "datafil" in declared:
+            parameters.setdefault("datafil", str(args.alla_i))
+    if "interaktiv" in declared:
+        parameters.setdefault("interaktiv", False)
+    jobs = named_jobs(notebook, list(dict.fromkeys(organisations)), parameters, args.namn_parameter)
+    out = Path(args.out) if args.out else Path("outputs") / notebook.stem
+    print(f"Kör {notebook.name} för {len(jobs)} organisationer med {args.workers} processer till {out}/")
+    result = run_jobs(jobs, out, args.workers, args.title or f"Rapporter: {notebook.stem}", args.timeout,
+                      progress=lambda line: print(line, flush=True))
+    failed = result.failed
+    print(f"Klart på {result.seconds:.1f} s: {len(result.entries) - len(failed)} klara, {len(failed)} med fel. "
+          f"Översikt: {result.index}")
+    for entry in failed:
+        print(f"  fel: {entry.name}: {entry.message} (logg: {out / entry.log})")
+    return 1 if failed else 0
+
+
+def _print_failures(failures: pd.DataFrame, fmt: str) -> None:
+    if failures.empty:
+        return
+    if fmt == "table":
+        print("Att kontrollera:")
+        for _, row in failures.iterrows():
+            where = f"{row['file']} rad {row['row']}" if row["row"] is not None and not _isna(row["row"]) else str(row["file"])
+            print(f"  - {row['severity']}: {where}: {row['message']}")
+    else:
+        _print_frame(failures.rename(columns=_FAILURE_HEADERS), "table", sys.stderr, cap_rules=True)
+
+
+def _isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def _cmd_representation(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from jamlib.analysis.representation import (parse_target, representation_sentences, representation_summary,
+                                                representation_table, resource_sentences, resources_per_person,
+                                                unit_shares)
+    from jamlib.errors import ParameterError
+    from jamlib.ingest.checked import load_checked
+
+    target = parse_target(args.mal)
+    units, resources, failures, ok = [], [], [], True
+    for name in args.paths:
+        result = load_checked(name)
+        failures.append(result.failures)
+        ok = ok and result.ok
+        if result.kind == "representation":
+            units.append(result.data)
+        elif result.kind == "resources":
+            resources.append(result.data)
+        elif result.ok:
+            raise ParameterError(f"{Path(name).name} är varken en fil med enheter (organisation, år, enhet, kvinnor, "
+                                 "män, klass, belopp) eller med resurser per kön (organisation, år, resurs, kön, mängd, "
+                                 "antal personer).")
+    all_failures = pd.concat(failures, ignore_index=True)
+    if not ok:
+        print("Filerna har fel som måste rättas först:", file=sys.stderr)
+        _print_frame(all_failures.rename(columns=_FAILURE_HEADERS), "table", sys.stderr, cap_rules=True)
+        return 1
+
+    def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+        if args.organisation:
+            frame = frame[frame["org_name"].str.casefold() == args.organisation.casefold()]
+        if args.ar:
+            frame = frame[frame["period"].astype(str) == str(args.ar)]
+        if frame.empty:
+            raise ParameterError("Inga rader för vald organisation och år"
+                                 f" ({args.organisation or 'alla organisationer'}, {args.ar or 'alla år'}).")
+        return frame
+
+    summary = representation_summary(chosen(pd.concat(units, ignore_index=True)), target) if units else pd.DataFrame()
+    per_person = resources_per_person(chosen(pd.concat(resources, ignore_index=True))) if resources else pd.DataFrame()
+    if args.format != "table":
+        _print_frame(summary if not summary.empty else per_person, args.format)
+        if not summary.empty and not per_person.empty:
+            _print_frame(per_person, args.format)
+        return 0
+    if not summary.empty:
+        frame = chosen(pd.concat(units, ignore_index=True))
+        for sentence in representation_sentences(summary):
+            print(sentence)
+        print()
+        _print_frame(representation_table(frame), "table")
+        per_unit = unit_shares(frame, target)
+        if not per_unit.empty:
+            print("\nKvinnor och män per enhet:")
+            for text in per_unit["text"]:
+                print(f"  {text}")
+    if not per_person.empty:
+        if not summary.empty:
+            print()
+        print("Resurser per kvinna och per man (jämställdhetsbudgetering):")
+        for sentence in resource_sentences(per_person):
+            print(f"  {sentence}")
+    _print_failures(all_failures, "table")
+    return 0
+
+
+def _cmd_chain_check(args: argparse.Namespace) -> int:
+    from jamlib.ingest.checked import load_checked
+
+    result = load_checked(args.path, "results_chain")
+    if args.format == "table":
+        _print_frame(result.failures.rename(columns=_FAILURE_HEADERS), "table", cap_rules=True)
+        print(result.summary)
+    else:
+        _print_frame(result.failures.rename(columns=_FAILURE_HEADERS), args.format)
+        print(result.summary, file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _cmd_chain_show(args: argparse.Namespace) -> int:
+    from jamlib.analysis.results_chain import chain_organisations, results_chain_overview
+    from jamlib.ingest.checked import load_checked
+
+    result = load_checked(args.path, "results_chain")
+    if not args.organisation:
+        table = chain_organisations(result.data)
+        if args.format == "table":
+            print("Organisationer i resultatkedjan (ange en med --organisation):")
+        _print_frame(table.rename(columns={"organisation": "ange", "org_name": "namn", "parent": "överordnad",
+                                           "org_code": "kommunkod", "org_type": "typ", "entries": "poster"}),
+                     args.format)
+        return 0
+    overview = results_chain_overview(result.data, args.organisation)
+    if args.format == "table":
+        print(overview.label)
+        for sentence in overview.sentences:
+            print(f"  - {sentence}")
+        print()
+        _print_frame(overview.levels, "table")
+        print()
+        shown = [c for c in ("Nr", "Steg", "Status", "Datum", "Rubrik", "Måluppfyllelse", "Leder till")
+                 if c in overview.entries.columns]
+        _print_frame(overview.entries[shown], "table")
+        _print_failures(overview.failures, "table")
+    else:
+        _print_frame(overview.entries, args.format)
+    return 0 if not (overview.failures["severity"] == "fel").any() else 1
+
+
+def _cmd_checklist_history(args: argparse.Namespace) -> int:
+    from jamlib.analysis.model_history import history_sentences, mentor_groups, organisation_history, round_occasions
+    from jamlib.ingest.checked import load_checked
+
+    participation = load_checked(args.deltagande, "participation").data if args.deltagande else None
+    scores = load_checked(args.file, "checklist", allow_half_points=True).data if args.file else None
+    history = organisation_history(participation, scores)
+    if args.format != "table":
+        _print_frame(history, args.format)
+        return 0
+    if args.organisation:
+        for sentence in history_sentences(history, args.organisation):
+            print(sentence)
+        return 0
+    if scores is not None:
+        print("Omgångar och deras tillfällen:")
+        for _, row in round_occasions(scores).iterrows():
+            print(f"  {row['round']}: {row['labels']}")
+    groups = mentor_groups(participation if participation is not None else scores)
+    if not groups.empty:
+        print("Mentorgrupper:")
+        for _, g in groups.iterrows():
+            print(f"  {g['round']}, {g['mentor_group']}: mentor {g['mentors']}; deltagare {g['participants']}"
+                  + (f" ({g['note']})" if g["note"] else ""))
+    moved = history.groupby("organisation").filter(
+        lambda h: "deltagare" in set(h["role"]) and "mentor" in set(h["role"]))
+    if not moved.empty:
+        print("Från deltagare till mentor:")
+        for key in dict.fromkeys(moved["organisation"]):
+            print("  " + history_sentences(history, key)[1])
+    return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -681,7 +873,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "problem med fil, rad (som i Excel), kolumn, värde och förklaring. "
                                    "Avslutas med kod 1 om något fel hittades, 0 om filerna är felfria (varningar räknas inte).")
     p.add_argument("paths", nargs="+", metavar="FIL", help="filer att granska")
-    p.add_argument("--kind", choices=("checklist", "published", "indicators", "results_chain"),
+    p.add_argument("--kind", choices=("checklist", "published", "indicators", "results_chain", "representation",
+                                      "resources", "participation"),
                    help="tabelltyp (gissas annars från kolumnnamnen)")
     p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
     p.add_argument("--dolda", action="store_true", help="läs även dolda blad och rader i Excel-filer")
@@ -730,6 +923,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", required=True, help="omgång, t.ex. 2020–2022")
     add_scores_source(p)
     p.set_defaults(func=_cmd_checklist_roles)
+
+    p = csub.add_parser("historik", help="omgångar, mentorgrupper och organisationer över omgångar",
+                        description="Visar varje omgångs tillfällen (Uppstart–Träff 3, Före–Under–Efter eller år), "
+                                    "mentorgrupperna och vilka organisationer som gått från deltagare till mentor.",
+                        epilog="Exempel: jam checklist historik --deltagande data/raw/participation/"
+                               "modellkonceptet_deltagande.csv --file data/raw/checklist --organisation Kalmar")
+    p.add_argument("--deltagande", help="fil med deltagande per omgång (omgång, organisation, roll, mentorgrupp)")
+    p.add_argument("--file", help="skattningar: en fil eller en mapp med checklistfiler")
+    p.add_argument("--organisation", help="visa en organisations väg genom omgångarna")
+    add_format(p)
+    p.set_defaults(func=_cmd_checklist_history)
+
+    p = sub.add_parser("representation", help="representation och resurser: andelar per klass, pengar och mål",
+                       description="Läser en fil med enheter (akter, lag, personalgrupper, föreningar) med antal kvinnor "
+                                   "och män, klass och belopp, och/eller en fil med resurser per kön. Visar andelen "
+                                   "enheter per klass (kvinnodominerad, mansdominerad, mixad enligt Jämställd festivals "
+                                   "regel) med exakta intervall, andelen av pengarna, andelen kvinnor och avståndet till "
+                                   "målet; för resurser: mängd per kvinna och per man med en konsekvensmening.",
+                       epilog="Exempel: jam representation data/raw/representation/"
+                              "destination_eskilstuna_stadsfestival_2022.csv --mal 50/50")
+    p.add_argument("paths", nargs="+", metavar="FIL", help="filer med enheter och/eller resurser per kön")
+    p.add_argument("--mal", default="50/50", help="målet som andel kvinnor/män, t.ex. 50/50 (standard) eller 30/70")
+    p.add_argument("--organisation", help="bara denna organisation")
+    p.add_argument("--ar", help="bara detta år")
+    add_format(p)
+    p.set_defaults(func=_cmd_representation)
+
+    chain = sub.add_parser("resultatkedja", help="granska och visa resultatkedjor (kommuner, nämnder, bolag)")
+    rsub = chain.add_subparsers(dest="chain_command", metavar="KOMMANDO")
+    rsub.required = True
+    p = rsub.add_parser("granska", help="granska en resultatkedja: kolumner, länkar och belägg",
+                        description="Granskar varje rad och kedjan som helhet: länkar ska peka uppåt i kedjan inom samma "
+                                    "organisation, och ett uppnått utfall utan belägg flaggas. Kod 1 om något fel hittades.")
+    p.add_argument("path", metavar="FIL", help="en fil eller en mapp med resultatkedjor")
+    add_format(p)
+    p.set_defaults(func=_cmd_chain_check)
+    p = rsub.add_parser("visa", help="en organisations resultatkedja i text (utan --organisation: listan)",
+                        epilog="Exempel: jam resultatkedja visa data/raw/results_chain --organisation Gymnasienämnden")
+    p.add_argument("path", metavar="FIL", help="en fil eller en mapp med resultatkedjor")
+    p.add_argument("--organisation", help="kommunkod, namn eller 'Överordnad / Namn'")
+    add_format(p)
+    p.set_defaults(func=_cmd_chain_show)
 
     p = sub.add_parser("gaps", help="skillnader mellan kvinnor och män för en kommun",
                        description="Visar för en kommun och dess indikatorer vilket kön som missgynnas, hur många år i rad, "
@@ -833,6 +1068,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", help="Kolada-grupp (id eller titel), t.ex. G176581")
     p.add_argument("--lan", help="län: de två första siffrorna i kommunkoden, t.ex. 17 för Värmland")
     p.add_argument("--all", action="store_true", help="alla 290 kommuner")
+    p.add_argument("--namn", action="append", metavar="ORGANISATION",
+                   help="organisation utan kommunkod (nämnd, bolag) efter namn; kan upprepas")
+    p.add_argument("--alla-i", metavar="FIL", help="varje organisation i denna datafil eller mapp (resultatkedja, "
+                                                   "checklista, representation eller deltagande); blir också "
+                                                   "anteckningsbokens datafil om du inte anger -p datafil=...")
+    p.add_argument("--namn-parameter", default="organisation",
+                   help="parametern som får organisationens namn (standard organisation)")
     p.add_argument("--workers", type=_count, default=2, help="antal rapporter som körs samtidigt (standard 2)")
     p.add_argument("--out", help="mapp för rapporterna (standard: outputs/<anteckningsbok>)")
     p.add_argument("-p", "--param", action="append", metavar="NAMN=VÄRDE",

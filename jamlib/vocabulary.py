@@ -12,8 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = ["Severity", "Polarity", "Sex", "Disadvantaged", "BatchStatus", "Comparison", "ReferenceKind",
-           "Suppression", "CodeProblem", "OrganisationType", "label", "SEX_WORDS", "SEX_LABELS", "COLUMN_LABELS",
-           "ARGPARSE_TEXTS", "ARGPARSE_METAVARS"]
+           "Suppression", "CodeProblem", "OrganisationType", "ChainStatus", "Attainment", "UnitClass",
+           "OccasionScheme", "label", "SEX_WORDS", "SEX_LABELS", "COLUMN_LABELS", "ARGPARSE_TEXTS", "ARGPARSE_METAVARS"]
 
 
 class Severity(StrEnum):
@@ -102,6 +102,37 @@ class CodeProblem(StrEnum):
     MALFORMED = "malformed"
 
 
+class ChainStatus(StrEnum):
+    """Whether a results-chain entry is planned or has been achieved (the chain as plan and as follow-up)."""
+
+    PLANNED = "planerad"
+    ACHIEVED = "uppnådd"
+
+
+class Attainment(StrEnum):
+    """Goal attainment of a results-chain entry, in the words the Eskilstuna report uses."""
+
+    MET = "uppnått"
+    PARTLY = "delvis"
+    NOT_MET = "ej uppnått"
+
+
+class UnitClass(StrEnum):
+    """Class of a unit (festival act, team, staff group) by the sex of its members (Jämställd festival's rule)."""
+
+    WOMEN = "kvinnodominerad"
+    MEN = "mansdominerad"
+    MIXED = "mixad"
+
+
+class OccasionScheme(StrEnum):
+    """How a checklist round names its scoring occasions."""
+
+    SKR = "uppstart–träff 3"
+    BEFORE_AFTER = "före–under–efter"
+    YEARS = "år"
+
+
 #: Plural nouns for sentences ("kvinnor har väntat längre än män").
 SEX_WORDS: dict[str, str] = {Sex.WOMEN: "kvinnor", Sex.MEN: "män", Sex.TOTAL: "totalt"}
 
@@ -119,6 +150,11 @@ _LABELS: dict[StrEnum, str] = {
     Severity.ERROR: "fel",
     Severity.WARNING: "varning",
     Severity.INFO: "information",
+    ChainStatus.PLANNED: "planerad",
+    ChainStatus.ACHIEVED: "uppnådd",
+    UnitClass.WOMEN: "kvinnodominerad",
+    UnitClass.MEN: "mansdominerad",
+    UnitClass.MIXED: "mixad (jämn eller ej angivet kön)",
 }
 
 

@@ -1,4 +1,4 @@
-"""Write the four report notebooks in notebooks/ (run again after editing this file).
+"""Write the report notebooks in notebooks/ (run again after editing this file).
 
 The notebooks are thin: a papermill ``parameters`` cell whose defaults run on
 the bundled data, a check of the parameters by jamlib, then load, call, show
@@ -303,26 +303,341 @@ RESULTS = [
     md("""
 # Resultatkedjan
 
-Vad organisationen har gjort och vad det har lett till, steg för steg i resultatkedjan: aktiviteter,
-nya eller ändrade produkter, nya arbetssätt, nya eller ändrade utfall och samhällseffekter, med
-kopplingar till de jämställdhetspolitiska målen och till checklistans moment.
+Vad organisationen har gjort och vad det ska leda till, steg för steg i resultatkedjan: aktiviteter,
+nya eller ändrade produkter, nya arbetssätt, nya eller ändrade utfall och samhällseffekter. Varje post är
+**planerad** eller **uppnådd**; länkarna visar vad som ska leda till vad. SKR rekommenderar att kedjan
+används för planering lika mycket som för uppföljning. Kommuner väljs med kommunkod, nämnder och bolag
+(som saknar kod) med namn.
 """),
     parameters("""
-kommunkod = "1780"
-datafil = "data/raw/results_chain/modellkonceptet_2020_2022_resultatkedja.csv"
+organisation = ""  # nämnd eller bolag, t.ex. "Destination Eskilstuna AB" eller "Eskilstuna kommun / Gymnasienämnden"
+kommunkod = "1780"  # fyra siffror; används när organisation är tom
+datafil = "data/raw/results_chain"  # en fil eller en mapp med resultatkedjor
+indikatordata = "data/raw/kolada"  # Kolada-filer för indikatorer som mäter utfallen; tom text: inga
+egna_indikatorer = "data/raw/indicators"  # egna indikatorfiler (fil eller mapp); tom text: inga
 """),
     code("""
 import jamlib
+from jamlib.analysis.results_chain import results_chain_overview
+from jamlib.ingest.checked import load_checked
+from jamlib.report import display as show
+from jamlib.report.results_chain_chart import show_results_chain
+
+vem = str(organisation).strip() if str(organisation or "").strip() else jamlib.check_municipality_code(kommunkod)
+kedja = load_checked(show.find_folder(datafil), "results_chain")
+oversikt = results_chain_overview(kedja.data, vem)
+show.show_heading(oversikt.label)
+fel = oversikt.failures[oversikt.failures["severity"] == "fel"]
+if len(oversikt.failures):
+    show.show_table(oversikt.failures[["row", "column", "value", "severity", "message"]].rename(columns={
+        "row": "rad", "column": "kolumn", "value": "värde", "severity": "allvar", "message": "meddelande"}),
+        caption="Att rätta eller kontrollera i resultatkedjan")
+if len(fel):
+    raise jamlib.ValidationError(fel, f"Resultatkedjan för {oversikt.label} har {len(fel)} fel som måste rättas.")
+show.show_paragraphs(oversikt.sentences)
+show_results_chain(oversikt)
+"""),
+    md("""
+## Steg för steg
+
+Ett utfall (nytt eller ändrat utfall, samhällseffekt) räknas som nått först när det finns belägg: en
+mätning, en uppföljning eller en indikator. SKR:s rapport påpekar att förändrade utfall för kvinnor och
+män sällan hinner synas under en omgång.
+"""),
+    code("""
+show.show_table(oversikt.levels, caption="Antal poster per steg, uppnådda och planerade")
+show.show_table(oversikt.entries, caption="Poster i resultatkedjan")
+if len(oversikt.goals):
+    show.show_table(oversikt.goals, caption="Kopplingar till de jämställdhetspolitiska målen")
+if len(oversikt.moments):
+    show.show_table(oversikt.moments, caption="Kopplingar till checklistans moment")
+"""),
+    md("""
+## Indikatorer som mäter utfallen
+
+För poster som anger en indikator visas indikatorns värden för kvinnor och män, med samma röjandeskydd
+som i indikatorrapporten.
+"""),
+    code("""
+from jamlib.report.chain_indicators import linked_indicators, load_indicator_data
+
+if len(oversikt.indicators):
+    indikatorer = load_indicator_data(show.find_folder(indikatordata) if indikatordata else None,
+                                      show.find_folder(egna_indikatorer) if egna_indikatorer else None,
+                                      list(oversikt.indicators["indicator_id"]))
+    for kopplad in linked_indicators(oversikt, indikatorer):
+        show.show_heading(f"{kopplad.entry_title}", 3)
+        if kopplad.view is None:
+            show.show_paragraphs([kopplad.message])
+        else:
+            kopplad.view.show(sentences=True)
+else:
+    show.show_paragraphs(["Ingen post i kedjan anger en indikator som mäter den."])
+"""),
+]
+
+REPRESENTATION = [
+    md("""
+# Representation och resurser
+
+Vilka syns på scenen, i laget eller i personalgruppen, och vem får pengarna? Enheterna (akter, lag,
+personalgrupper, föreningar) klassas som kvinnodominerade, mansdominerade eller mixade med Jämställd
+festivals regel (mer än hälften kvinnor eller män; annars mixad). Andelarna jämförs med ett mål ni
+sätter själva: 50/50, eller till exempel ESEM:s 30/70. Med få enheter är osäkerheten stor, och
+intervallen är exakta (Clopper–Pearson).
+"""),
+    parameters("""
+datafil = "data/raw/representation/destination_eskilstuna_stadsfestival_2022.csv"  # enheter: fil eller mapp
+organisation = ""  # tom text: alla organisationer i filen
+mal = "50/50"  # andel kvinnor/män, t.ex. "50/50" eller "30/70"
+resursfil = ""  # resurser per kön för jämställdhetsbudgetering (fil eller mapp); tom text: ingen
+"""),
+    code("""
+import jamlib
+from jamlib.analysis.representation import (parse_target, representation_sentences, representation_summary,
+                                            representation_table, resource_sentences, resources_per_person,
+                                            unit_shares)
+from jamlib.ingest.checked import load_checked
 from jamlib.report import display as show
 
-kod = jamlib.check_municipality_code(kommunkod)
-kedja = jamlib.load(show.find_folder(datafil), "results_chain", errors="raise").data
-oversikt = jamlib.results_chain_overview(kedja, kod)
-show.show_heading(f"{oversikt.org_name} ({kod})")
-show.show_paragraphs(oversikt.sentences)
-show.show_table(oversikt.levels, caption="Antal poster per steg i resultatkedjan")
-show.show_table(oversikt.entries, caption="Poster i resultatkedjan")
-show.show_table(oversikt.moments, caption="Kopplingar till checklistans moment")
+malandel = parse_target(mal)
+enheter = load_checked(show.find_folder(datafil), "representation", errors="raise")
+data = enheter.data
+if str(organisation or "").strip():
+    data = data[data["org_name"].str.casefold() == str(organisation).strip().casefold()]
+    if data.empty:
+        raise jamlib.ParameterError(f"{organisation} finns inte i {datafil}.")
+sammanfattning = representation_summary(data, malandel)
+show.show_heading("Representation")
+show.show_paragraphs(representation_sentences(sammanfattning))
+show.show_table(representation_table(data), caption="Enheter per klass och år, med exakta intervall och pengar")
+per_enhet = unit_shares(data, malandel)
+if len(per_enhet):
+    show.show_paragraphs(list(per_enhet["text"]), bullets=True)
+if len(enheter.failures):
+    show.show_paragraphs([f"Att kontrollera: {m}" for m in enheter.failures["message"]], bullets=True)
+"""),
+    code("""
+from jamlib.report import charts
+from jamlib.report.representation_chart import representation_chart
+
+charts.show_chart(representation_chart(data, malandel))
+"""),
+    md("""
+## Jämställdhetsbudgetering
+
+Resurser per kvinna och per man (t.ex. beviljade hemtjänsttimmar eller tider i idrottshallen), med en
+konsekvensmening som kan stå i ett beslutsunderlag. En skillnad kan vara motiverad av olika behov;
+underlaget ska säga om den är det.
+"""),
+    code("""
+if str(resursfil or "").strip():
+    resurser = load_checked(show.find_folder(resursfil), "resources", errors="raise").data
+    if str(organisation or "").strip():
+        resurser = resurser[resurser["org_name"].str.casefold() == str(organisation).strip().casefold()]
+    per_person = resources_per_person(resurser)
+    show.show_paragraphs(resource_sentences(per_person))
+else:
+    show.show_paragraphs(["Ingen resursfil angiven (parametern resursfil)."])
+"""),
+]
+
+FIVE_R = [
+    md("""
+# 5R-analys
+
+En genomgång av en aktivitet eller insats med 5R-metoden, som i Eskilstunas slutrapport (bilagan om
+kultur- och fritidsnämndens 5R): **R1 Representation**, **R2 Resurser**, **R3 Resultat**, **R4 Realia**
+och **R5 Realisera**. De tre första räknas fram ur era data; de två sista är er egen analys och skrivs in
+som parametrar. Allt samlas i en strukturerad post som visas här och kan sparas bredvid rapporten.
+
+Standardvärdena är ett **konstruerat exempel** (Exempelkommunen) för R1 och R2, och Karlstads verkliga
+värden i Kolada för R3.
+"""),
+    parameters("""
+aktivitet = "Hemtjänst: fördelning av beviljad tid (konstruerat exempel)"
+organisation = "Exempelkommunen (konstruerat exempel)"
+enhetsfil = "data/raw/representation/femr_exempel_konstruerad.csv"  # R1: grupper med antal kvinnor och män
+resursfil = "data/raw/resources/femr_exempel_konstruerad.csv"  # R2: resurser per kön
+resultat_kommunkod = "1780"  # R3: kommun vars resultat per kön visas; tom text: inga
+resultat_indikatorer = "U21455,U21504,U01421"  # R3: indikatorer (Kolada-id eller egna)
+indikatordata = "data/raw/kolada"
+egna_indikatorer = ""  # egna indikatorfiler för R3 (fil eller mapp)
+mal = "50/50"
+r1_analys = ""  # er kommentar till representationen
+r2_analys = ""  # er kommentar till resurserna
+r3_analys = ""  # er kommentar till resultaten
+realia = ""  # R4: hur har det blivit så här? vill vi ha det så?
+realisera = ""  # R5: åtgärder och mål
+utfil = ""  # spara 5R-posten som JSON här, t.ex. "outputs/5r/hemtjanst.json"; tom text: bara i rapporten
+"""),
+    code("""
+import jamlib
+from jamlib.analysis.five_r import FIVE_R, five_r_record, five_r_table
+from jamlib.analysis.representation import parse_target, resource_sentences, resources_per_person, unit_shares
+from jamlib.ingest.checked import load_checked
+from jamlib.report import display as show
+
+malandel = parse_target(mal)
+siffror, kallor = {}, {}
+show.show_heading(f"5R: {aktivitet}")
+show.show_paragraphs([f"Organisation: {organisation}."])
+
+def valda(frame):
+    if str(organisation or "").strip():
+        return frame[frame["org_name"].str.casefold() == str(organisation).strip().casefold()]
+    return frame
+"""),
+    md("""
+## R1 Representation
+
+Hur ser könsfördelningen ut i nämnden, i verksamheten, bland brukarna och bland dem som tar del av insatsen?
+"""),
+    code("""
+if str(enhetsfil or "").strip():
+    enheter = valda(load_checked(show.find_folder(enhetsfil), "representation", errors="raise").data)
+    per_enhet = unit_shares(enheter, malandel)
+    siffror["R1"], kallor["R1"] = list(per_enhet["text"]), enhetsfil
+    show.show_paragraphs(siffror["R1"], bullets=True)
+else:
+    show.show_paragraphs(["Ingen fil med representation angiven (parametern enhetsfil)."])
+"""),
+    md("""
+## R2 Resurser
+
+Hur fördelas gemensamma resurser mellan könen, i tid, rum och pengar?
+"""),
+    code("""
+if str(resursfil or "").strip():
+    resurser = valda(load_checked(show.find_folder(resursfil), "resources", errors="raise").data)
+    siffror["R2"], kallor["R2"] = resource_sentences(resources_per_person(resurser)), resursfil
+    show.show_paragraphs(siffror["R2"], bullets=True)
+else:
+    show.show_paragraphs(["Ingen fil med resurser per kön angiven (parametern resursfil)."])
+"""),
+    md("""
+## R3 Resultat
+
+Vad blir resultatet för kvinnor och män? Värdena visas med samma röjandeskydd som i indikatorrapporten.
+"""),
+    code("""
+from jamlib.report.chain_indicators import load_indicator_data
+from jamlib.report.view import indicator_views
+
+if str(resultat_kommunkod or "").strip():
+    kod = jamlib.check_municipality_code(resultat_kommunkod, "resultat_kommunkod")
+    indikatorer = load_indicator_data(show.find_folder(indikatordata) if indikatordata else None,
+                                      show.find_folder(egna_indikatorer) if egna_indikatorer else None)
+    ids = [i.strip() for i in str(resultat_indikatorer).split(",") if i.strip()]
+    rapport = jamlib.indicator_report(indikatorer, kod, ids, reference=None)
+    siffror["R3"] = list(rapport.sentences["text"])
+    kallor["R3"] = f"{rapport.org_name} ({kod}): {', '.join(ids)}"
+    for vy in indicator_views(rapport):
+        vy.show(sentences=True)
+else:
+    show.show_paragraphs(["Ingen kommun angiven för resultaten (parametern resultat_kommunkod)."])
+"""),
+    md("""
+## R4 Realia och R5 Realisera
+
+Analysen av varför det ser ut så här, och vilka åtgärder och mål som ska gälla, skrivs av er. Frågorna är
+5R-bilagans.
+"""),
+    code("""
+for r in FIVE_R[3:]:
+    show.show_heading(f"{r.key} {r.name}: {r.asks}", 3)
+    show.show_paragraphs(list(r.questions), bullets=True)
+    text = {"R4": realia, "R5": realisera}[r.key]
+    show.show_paragraphs([text] if str(text).strip() else [f"Ej ifyllt (parametern {'realia' if r.key == 'R4' else 'realisera'})."])
+"""),
+    md("""
+## Hela 5R-analysen
+"""),
+    code("""
+post = five_r_record(aktivitet, organisation, siffror,
+                     {"R1": r1_analys, "R2": r2_analys, "R3": r3_analys, "R4": realia, "R5": realisera}, kallor)
+show.show_table(five_r_table(post), caption="5R-analysen: beräknat ur data och er analys")
+if str(utfil or "").strip():
+    from pathlib import Path
+    from jamlib.files import write_json
+
+    Path(utfil).parent.mkdir(parents=True, exist_ok=True)
+    write_json(post, utfil)
+    show.show_paragraphs([f"5R-posten är sparad i {utfil}."])
+"""),
+]
+
+PROFILE = [
+    md("""
+# Checklisteprofil för en organisation
+
+En organisations väg genom Modellkonceptet: vilka omgångar den deltagit i och i vilken roll (deltagare,
+sedan mentor), dess mentorgrupp, och dess egen självskattning moment för moment vid varje tillfälle,
+jämförd med gruppens medelvärde. Omgångar kan ha tillfällena Uppstart–Träff 3, Före–Under–Efter eller år.
+"""),
+    parameters("""
+organisation = "Kalmar"  # namn eller kommunkod
+datafil = "data/raw/checklist"  # skattningar: en fil eller en mapp
+deltagandefil = "data/raw/participation/modellkonceptet_deltagande.csv"  # omgångar och roller; tom text: ingen
+"""),
+    code("""
+import jamlib
+from jamlib.analysis.model_history import (history_sentences, mentor_groups, organisation_history,
+                                           organisation_profile, round_occasions)
+from jamlib.formatting import format_decimal
+from jamlib.ingest.checked import load_checked
+from jamlib.report import charts, display as show
+from jamlib.schemas import MOMENTS, OCCASION_DISPLAY
+
+skattningar = load_checked(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
+deltagande = (load_checked(show.find_folder(deltagandefil), "participation", errors="raise").data
+              if str(deltagandefil or "").strip() else None)
+historik = organisation_history(deltagande, skattningar)
+mina = historik[(historik["org_name"].str.casefold() == str(organisation).strip().casefold())
+                | (historik["org_code"] == str(organisation).strip()) | (historik["organisation"] == str(organisation).strip())]
+if mina.empty:
+    raise jamlib.ParameterError(f"{organisation} finns varken bland skattningarna eller i deltagandet. "
+                                f"Organisationer: {', '.join(dict.fromkeys(historik['org_name']))}.")
+namn = mina["org_name"].iloc[0]
+show.show_heading(namn)
+show.show_paragraphs(history_sentences(historik, mina["organisation"].iloc[0]))
+show.show_table(mina[["round", "role", "mentor_group", "source"]].rename(columns={
+    "round": "Omgång", "role": "Roll", "mentor_group": "Mentorgrupp", "source": "Uppgiften kommer från"}),
+    caption="Omgångar och roller")
+"""),
+    md("""
+## Självskattningen omgång för omgång
+
+Organisationens eget medelvärde per moment (över dess skattare) vid varje tillfälle, och skillnaden mot
+medelvärdet för alla med samma roll vid omgångens sista tillfälle. Grupperna är små: skillnaderna
+beskriver, de prövar ingenting.
+"""),
+    code("""
+from jamlib.analysis.checklist import organisation_trajectories
+
+omgangar = [r for r in round_occasions(skattningar)["round"] if r in set(mina["round"])]
+if not omgangar:
+    show.show_paragraphs([f"Det finns inga skattningar för {namn} i {datafil}."])
+for omgang in omgangar:
+    profil = organisation_profile(skattningar, namn, omgang)
+    tillfallen = profil.attrs["occasions"]
+    tabell = {"Moment": [f"{m}. {MOMENTS[m]}" if m != "Totalt" else "Totalt" for m in profil.index]}
+    for t in tillfallen:
+        tabell[OCCASION_DISPLAY.get(t, t)] = [format_decimal(v) for v in profil[t]]
+    tabell[f"Gruppen ({profil.attrs['role']}, {profil.attrs['group_size']} st), {OCCASION_DISPLAY.get(tillfallen[-1], tillfallen[-1])}"] = [
+        format_decimal(v) for v in profil["group_last"]]
+    tabell["Skillnad mot gruppen"] = [format_decimal(v, sign=True) for v in profil["difference"]]
+    import pandas as pd
+    show.show_heading(f"Omgång {omgang} ({profil.attrs['role']})", 2)
+    show.show_table(pd.DataFrame(tabell), caption=f"{namn}: självskattning per moment och tillfälle")
+    banor = organisation_trajectories(skattningar, omgang, profil.attrs["role"])
+    charts.show_chart(charts.trajectory_chart(banor, f"{namn} och de andra ({profil.attrs['role']}), omgång {omgang}"))
+grupper = mentor_groups(deltagande if deltagande is not None else skattningar)
+egna = grupper[grupper["round"].isin(mina["round"]) & grupper["mentor_group"].isin(mina["mentor_group"])]
+if len(egna):
+    show.show_table(egna[["round", "mentor_group", "mentors", "participants"]].rename(columns={
+        "round": "Omgång", "mentor_group": "Mentorgrupp", "mentors": "Mentor", "participants": "Deltagare"}),
+        caption="Mentorgrupp")
 """),
 ]
 
@@ -335,6 +650,9 @@ def main(folder: Path | None = None) -> None:
         "checklista_omgangar.ipynb": ROUNDS,
         "mentorer_deltagare.ipynb": ROLES,
         "resultatkedja.ipynb": RESULTS,
+        "representation.ipynb": REPRESENTATION,
+        "femr_analys.ipynb": FIVE_R,
+        "checklista_profil.ipynb": PROFILE,
     }
     for name, cells in books.items():
         notebook = new_notebook(cells=cells, metadata={

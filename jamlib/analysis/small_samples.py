@@ -11,6 +11,7 @@ possibly reach, and :func:`conclusion` turns that into words: "kan inte avgöras
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -141,6 +142,14 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
             "den kan vara slumpmässig.")
 
 
+def _two_sided(null: np.ndarray, observed: float) -> float:
+    """Two-sided p-value from every value of the statistic under relabelling, as scipy's permutation_test defines it."""
+    tolerance = 1e-12 * max(1.0, abs(observed))
+    less = float(np.mean(null <= observed + tolerance))
+    greater = float(np.mean(null >= observed - tolerance))
+    return min(1.0, 2 * min(less, greater))
+
+
 def compare_independent(first: np.ndarray, second: np.ndarray, what: str) -> GroupTest:
     """Exact permutation test of the difference in means between two independent groups.
 
@@ -168,6 +177,11 @@ def compare_independent(first: np.ndarray, second: np.ndarray, what: str) -> Gro
     minimum_p = min(1.0, 2.0 / math.comb(a.size + b.size, a.size))
     if np.all(np.concatenate([a, b]) == a[0]):
         p_value = 1.0
+    elif min(a.size, b.size) < 2:  # one organisation in a group (one mentor): scipy refuses, so enumerate directly
+        pooled = np.concatenate([a, b])
+        stats_all = np.array([pooled[list(c)].mean() - np.delete(pooled, list(c)).mean()
+                              for c in itertools.combinations(range(pooled.size), a.size)])
+        p_value = _two_sided(stats_all, difference)
     else:
         result = stats.permutation_test(
             (a, b), lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
@@ -205,6 +219,8 @@ def compare_paired(changes: np.ndarray, what: str) -> GroupTest:
     minimum_p = min(1.0, 2.0 / 2 ** d.size)
     if np.all(d == 0):
         p_value = 1.0
+    elif d.size < 2:  # one organisation: scipy refuses, so enumerate the two sign flips directly
+        p_value = _two_sided(np.array([d.mean(), -d.mean()]), mean)
     else:
         result = stats.permutation_test(
             (d,), lambda x, axis: np.mean(x, axis=axis), permutation_type="samples",

@@ -370,7 +370,7 @@ def ingest_folder(
     with folder_lock(processed_dir):
         _remove_temporaries(Path(processed_dir))
         return _ingest_folder_locked(raw_dir, processed_dir, allow_half_points=allow_half_points, progress=progress,
-                                     workers=workers)
+                                     workers=workers, include_hidden=include_hidden)
 
 
 def _remove_temporaries(processed_dir: Path) -> None:
@@ -387,6 +387,7 @@ def _ingest_folder_locked(
     allow_half_points: bool,
     progress: Callable[[str], None] | None,
     workers: int | None,
+    include_hidden: bool,
 ) -> pd.DataFrame:
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     if not raw_dir.is_dir():
