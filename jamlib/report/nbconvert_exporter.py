@@ -2,7 +2,7 @@
 
 Registered as the nbconvert exporter ``jamhtml`` (``pyproject.toml``, entry point
 ``nbconvert.exporters``), so it also appears in JupyterLab's *File → Save and
-Export Notebook As* menu. Code is hidden, widgets are left out, every chart is
+Export Notebook As* menu (as "Jamhtml"). Code is hidden, widgets are left out, every chart is
 drawn by the page's own copy of Vega, and the page loads nothing from the
 network (:func:`jamlib.report.html.report_page`).
 """
