@@ -229,7 +229,7 @@ def _chromium() -> str | None:
 
 @pytest.mark.skipif(_chromium() is None, reason="chromium saknas (apt install chromium); .ci/run installerar den")
 def test_every_chart_renders_in_headless_chromium_without_network(demo_reports):
-    artefacts = ROOT / "outputs" / "testartefakter"
+    artefacts = ROOT / "build" / "testartefakter" / "rapporter"
     artefacts.mkdir(parents=True, exist_ok=True)
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
              "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",

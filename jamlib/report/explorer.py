@@ -4,7 +4,9 @@ Pick a municipality or region, an indicator and a reference; the chart and the
 table update in place. Each change builds the same disclosure-safe view as the
 report (:func:`jamlib.report.view.indicator_view`) from rows split once per
 indicator, so an update stays fast on the bundled data
-(``bench/bench_explorer.py`` measures it). In exported HTML the
+(``bench/bench_explorer.py`` measures it). The chart is shown with
+:func:`jamlib.report.charts.show_chart`: JupyterLab draws it with its built-in
+Vega renderer (nothing from a CDN), and its static SVG travels with it. In exported HTML the
 widget is removed (:func:`jamlib.report.html.export_html`) and the static
 charts and tables above it remain.
 """
@@ -73,8 +75,8 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
     ipywidgets.VBox
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
+    from jamlib.report.charts import show_chart
     from jamlib.report.display import show_table
 
     state = ExplorerState(indicators if indicator_ids is None else indicators[indicators["indicator_id"].isin(indicator_ids)])
@@ -98,7 +100,7 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
                 return
             if note:
                 print(note)
-            display(chart)
+            show_chart(chart)
             show_table(table)
 
     for control in (municipality, indicator, reference_box):
