@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = ["Severity", "Polarity", "Sex", "Disadvantaged", "BatchStatus", "Comparison", "ReferenceKind",
-           "Suppression", "CodeProblem", "label", "SEX_WORDS", "SEX_LABELS"]
+           "Suppression", "CodeProblem", "CheckOutcome", "label", "SEX_WORDS", "SEX_LABELS"]
 
 
 class Severity(StrEnum):
@@ -87,6 +87,14 @@ class CodeProblem(StrEnum):
     MALFORMED = "malformed"
 
 
+class CheckOutcome(StrEnum):
+    """What a course self-check (:mod:`jamlib.course.kontroll`) says about a participant's answer."""
+
+    RIGHT = "rätt"
+    WRONG = "fel"
+    UNANSWERED = "ej besvarad"
+
+
 #: Plural nouns for sentences ("kvinnor har väntat längre än män").
 SEX_WORDS: dict[str, str] = {Sex.WOMEN: "kvinnor", Sex.MEN: "män", Sex.TOTAL: "totalt"}
 
@@ -104,6 +112,9 @@ _LABELS: dict[StrEnum, str] = {
     Severity.ERROR: "fel",
     Severity.WARNING: "varning",
     Severity.INFO: "information",
+    CheckOutcome.RIGHT: "Rätt!",
+    CheckOutcome.WRONG: "Inte riktigt än.",
+    CheckOutcome.UNANSWERED: "Inget svar än.",
 }
 
 
