@@ -44,6 +44,10 @@ def test_an_unchanged_exercise_cell_is_not_marked_wrong():
         assert result.utfall is CheckOutcome.UNANSWERED, check.__name__
         assert "Byt ut ..." in result.text
     assert kontroll.medel_och_median(..., 48.5).utfall is CheckOutcome.UNANSWERED
+    assert kontroll.konsekvensbeskrivning('\n...\n').utfall is CheckOutcome.UNANSWERED
+    table = pd.DataFrame({"indikator": ["U23401"], "år": [2021], "K": [79.0], "M": [71.0]})
+    table["skillnad"] = ...                                              # bred["skillnad"] = ... run unchanged
+    assert kontroll.skillnad(table).utfall is CheckOutcome.UNANSWERED
     skeleton = {"U23401": ..., "N20402": ..., "U21455": ..., "U21504": ..., "U01421": ...}
     assert kontroll.missgynnat_kon(skeleton).utfall is CheckOutcome.UNANSWERED
 
@@ -397,7 +401,7 @@ def test_konsekvensbeskrivning():
                                          "särskilt boende."), "både kvinnor och män")
     wrong(kontroll.konsekvensbeskrivning("Kvinnor väntade 79 dagar och män 71 dagar på plats i särskilt boende, "
                                          "så rutinen bör följas upp."), "vilket år")
-    wrong(kontroll.konsekvensbeskrivning("\n...\n"), "för kort")
+    wrong(kontroll.konsekvensbeskrivning("Kvinnor och män ... 2021"), "för kort")
 
 
 # -- the course data --------------------------------------------------------------------------------

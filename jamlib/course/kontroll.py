@@ -365,6 +365,8 @@ def _gap_column(tabell: object, column: str, compute, what: str) -> tuple[Bedomn
     frame = _answer_wide(tabell)
     if column not in frame.columns:
         return _wrong(f'Tabellen har ingen kolumn "{column}" än. Skriv bred["{column}"] = ... och kör cellen.'), None
+    if frame[column].map(_is_unanswered).all():
+        return _UNANSWERED, None
     missing = _missing_columns(frame, ["indikator", "år", "K", "M"])
     if missing is not None:
         return missing, None
@@ -1026,6 +1028,8 @@ def konsekvensbeskrivning(text: object) -> Bedomning:
     if not isinstance(text, str):
         return _wrong(f"Svaret ska vara text (inom citattecken), men är {type(text).__name__}.")
     plain = text.strip()
+    if plain in ("", "..."):
+        return _UNANSWERED
     if len(plain) < 60 or "..." in plain:
         return _wrong("Texten är för kort eller har kvar ... . Skriv två eller tre meningar.")
     lower = plain.lower()
