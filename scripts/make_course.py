@@ -28,13 +28,24 @@ Usage::
 
     python scripts/make_course.py            # write notebooks/kurs/ and notebooks/kurs/kursledare/
     python scripts/make_course.py --check    # exit 1 if a notebook differs from what its source gives
+    python scripts/make_course.py --prova    # dress rehearsal: run every lesson with papermill (see below)
+
+The dress rehearsal runs, for every lesson, the facilitator notebook and a *rehearsal* of the participant
+notebook: the participant's cells in order, where each exercise is first run as handed out (its check must
+say "Inget svar än"), then the solution is played and the same check must say "Rätt!". Every facilitator
+check must say "Rätt!" too. Notebooks run in their own folders, as in JupyterLab. A trainer runs it on each
+classroom computer before the course (it also builds the data cache, so that lessons start quickly).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import subprocess
 import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,13 +218,136 @@ def render(notebook: nbformat.NotebookNode) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
+# -- the dress rehearsal ----------------------------------------------------------------------------
+
+def tags(cell) -> list[str]:
+    """A notebook cell's tags."""
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def rehearsal(lesson: Lesson) -> nbformat.NotebookNode:
+    """The participant notebook with each solution played after the exercise has been checked as handed out.
+
+    The code cells of the participant version, in order; after each self-check that follows an exercise, the
+    solution and the same self-check again (tagged ``efter lösning``). Up to the first exercise this is the
+    participant notebook itself.
+    """
+    participant = build(lesson)["deltagare"]
+    solutions = [c.source for c in lesson.cells if c.kind == "lösning"]
+    cells, pending = [], None
+    for cell in participant.cells:
+        if cell.cell_type != "code":
+            continue
+        cells.append(new_code_cell(cell.source, metadata={"tags": tags(cell)}))
+        if "övning" in tags(cell):
+            pending = solutions.pop(0)
+        elif "kontroll" in tags(cell) and pending is not None:
+            cells.append(new_code_cell(pending, metadata={"tags": ["lösning"]}))
+            cells.append(new_code_cell(cell.source, metadata={"tags": ["kontroll", "efter lösning"]}))
+            pending = None
+    notebook = new_notebook(cells=cells, metadata=participant.metadata)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"{lesson.stem[:2]}-prov-{index:02d}"
+    return notebook
+
+
+def _check_outputs(notebook) -> list[tuple[list[str], str]]:
+    found = []
+    for cell in notebook.cells:
+        if "kontroll" in tags(cell):
+            text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
+            found.append((tags(cell), text))
+    return found
+
+
+def problems(version: str, notebook) -> list[str]:
+    """What is wrong with an executed facilitator notebook or rehearsal (empty when all is well)."""
+    found = [f"fel: {o.get('ename')}: {o.get('evalue')}" for c in notebook.cells for o in c.get("outputs", [])
+             if o.get("output_type") == "error"]
+    checks = _check_outputs(notebook)
+    if not checks:
+        found.append("inga kontroller kördes")
+    for cell_tags, text in checks:
+        expected = "Inget svar än." if version == "deltagare" and "efter lösning" not in cell_tags else "Rätt!"
+        if not text.startswith(expected):
+            found.append(f"kontrollen sa {text[:120]!r}, väntat {expected!r}")
+    return found
+
+
+@dataclass
+class Run:
+    """One executed notebook of the dress rehearsal."""
+
+    lesson: str
+    version: str  # "kursledare" or "deltagare" (the rehearsal)
+    returncode: int
+    stderr: str
+    output: Path
+
+    def notebook(self):
+        return nbformat.read(self.output, as_version=4)
+
+    def problems(self) -> list[str]:
+        if not self.output.exists():
+            return [f"papermill avbröt (kod {self.returncode}): {self.stderr.strip()[-500:]}"]
+        return problems(self.version, self.notebook())
+
+
+def _papermill(source: Path, output: Path, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(cwd), str(source),
+                           str(output)], capture_output=True, text=True, encoding="utf-8", errors="replace",
+                          timeout=900, cwd=ROOT)
+
+
+def rehearse(all_lessons: list[Lesson], folder: Path, workers: int = 2) -> list[Run]:
+    """Run every lesson's facilitator notebook and participant rehearsal with papermill, ``workers`` at a time."""
+    jobs = []
+    for lesson in all_lessons:
+        trial = folder / f"prov_{lesson.stem}.ipynb"
+        nbformat.write(rehearsal(lesson), str(trial))
+        jobs.append((lesson.stem, "kursledare", targets(lesson)["kursledare"], folder / f"ut_kursledare_{lesson.stem}.ipynb",
+                     COURSE / FACILITATOR))
+        jobs.append((lesson.stem, "deltagare", trial, folder / f"ut_deltagare_{lesson.stem}.ipynb", COURSE))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(lambda job: (job, _papermill(*job[2:])), jobs))
+    return [Run(stem, version, result.returncode, result.stderr, out) for (stem, version, _, out, _), result in done]
+
+
+def _dress_rehearsal(all_lessons: list[Lesson]) -> int:
+    from jamlib.course import kursdata
+
+    print("bygger kursens data (första gången tar det en stund) ...", flush=True)
+    here = Path.cwd()
+    os.chdir(ROOT)  # the data are found from the repository, wherever the script was started
+    try:
+        kursdata.kolada()
+    finally:
+        os.chdir(here)
+    with tempfile.TemporaryDirectory() as folder:
+        runs = rehearse(all_lessons, Path(folder))
+        failed = 0
+        for run in runs:
+            found = run.problems()
+            failed += bool(found)
+            print(f"{run.lesson} ({run.version}): " + ("ok" if not found else "; ".join(found)))
+    print("allt fungerar" if not failed else f"{failed} körningar hade problem")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Skriv kursens anteckningsböcker från källorna i notebooks/kurs/kallor/.")
     parser.add_argument("--check", action="store_true", help="skriv inget; kod 1 om någon anteckningsbok skiljer sig")
     parser.add_argument("--ut", type=Path, default=COURSE, help="mapp att skriva till (standard notebooks/kurs)")
+    parser.add_argument("--prova", action="store_true",
+                        help="generalrepetition: kör varje lektion med papermill och kontrollera alla svar")
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a Windows console (cp1252) must not stop on a character it lacks
+        sys.stdout.reconfigure(errors="replace")
+        sys.stderr.reconfigure(errors="replace")
     try:
         all_lessons = lessons()
+        if args.prova:
+            return _dress_rehearsal(all_lessons)
         differing = []
         if args.check:
             expected = {path for lesson in all_lessons for path in targets(lesson, args.ut).values()}

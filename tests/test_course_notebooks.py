@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -23,8 +21,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-COURSE = ROOT / "notebooks" / "kurs"
-FACILITATOR = COURSE / "kursledare"
 
 
 def _generator():
@@ -128,99 +124,53 @@ def test_the_generator_refuses_a_source_that_would_show_a_solution(tmp_path):
 
 # -- running the notebooks ----------------------------------------------------------------------------
 
-def _rehearsal(lesson) -> nbformat.NotebookNode:
-    """The participant notebook with each solution played after the untouched exercise has been checked.
-
-    Cells: the participant's, in order; after each self-check that follows an exercise, the solution and the
-    same self-check again. The part before the first exercise is the participant notebook itself.
-    """
-    participant = _read(make_course.targets(lesson)["deltagare"])
-    solutions = [c.source for c in lesson.cells if c.kind == "lösning"]
-    cells, pending = [], None
-    for cell in participant.cells:
-        if cell.cell_type != "code":
-            continue
-        cells.append(nbformat.v4.new_code_cell(cell.source, metadata={"tags": _tags(cell)}))
-        if "övning" in _tags(cell):
-            pending = solutions.pop(0)
-        elif "kontroll" in _tags(cell) and pending is not None:
-            cells.append(nbformat.v4.new_code_cell(pending, metadata={"tags": ["lösning"]}))
-            cells.append(nbformat.v4.new_code_cell(cell.source, metadata={"tags": ["kontroll", "efter lösning"]}))
-            pending = None
-    assert not solutions
-    return nbformat.v4.new_notebook(cells=cells, metadata=participant.metadata)
-
-
-def _papermill(source: Path, out: Path, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "--cwd", str(cwd),
-                           str(source), str(out)], capture_output=True, text=True, timeout=600, cwd=ROOT)
-
-
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Run every facilitator notebook and every rehearsal with papermill, two at a time."""
+    """The dress rehearsal (``make_course.py --prova``): every facilitator notebook and participant rehearsal."""
     from jamlib.course import kursdata
 
     kursdata.kolada()  # build the course cache once, before the kernels start
-    folder = tmp_path_factory.mktemp("kurs")
-    jobs = {}
-    for lesson in LESSONS:
-        rehearsal = folder / f"ovning_{lesson.stem}.ipynb"
-        nbformat.write(_rehearsal(lesson), str(rehearsal))
-        jobs[("kursledare", lesson.stem)] = (make_course.targets(lesson)["kursledare"], folder / f"ut_kl_{lesson.stem}.ipynb", FACILITATOR)
-        jobs[("deltagare", lesson.stem)] = (rehearsal, folder / f"ut_dt_{lesson.stem}.ipynb", COURSE)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {key: pool.submit(_papermill, *job) for key, job in jobs.items()}
-        return {key: (future.result(), jobs[key][1]) for key, future in futures.items()}
-
-
-def _errors(notebook) -> list[str]:
-    return [f"{o.get('ename')}: {o.get('evalue')}" for c in notebook.cells for o in c.get("outputs", [])
-            if o.get("output_type") == "error"]
-
-
-def _check_texts(notebook, *required_tags: str) -> list[str]:
-    texts = []
-    for cell in notebook.cells:
-        if all(t in _tags(cell) for t in required_tags):
-            plain = [o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", [])]
-            texts.append("".join(plain))
-    return texts
+    runs = make_course.rehearse(LESSONS, tmp_path_factory.mktemp("kurs"))
+    return {(run.version, run.lesson): run for run in runs}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_facilitator_notebook_runs_and_every_check_says_right(executed, name):
-    result, out = executed[("kursledare", name)]
-    assert result.returncode == 0, result.stderr[-3000:]
-    notebook = _read(out)
-    assert not _errors(notebook)
-    texts = _check_texts(notebook, "kontroll")
-    assert texts and all(t.startswith("Rätt!") for t in texts), texts
+    run = executed[("kursledare", name)]
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not run.problems()
+    checks = [c for c in run.notebook().cells if "kontroll" in make_course.tags(c)]
+    assert len(checks) == sum(c.kind == "övning" for c in LESSONS[NAMES.index(name)].cells)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_participant_notebook_runs_to_its_first_exercise_and_each_exercise_checks(executed, name):
-    result, out = executed[("deltagare", name)]
-    notebook = _read(out)
-    lesson = next(lesson for lesson in LESSONS if lesson.stem == name)
-    participant = _read(make_course.targets(lesson)["deltagare"])
+    run = executed[("deltagare", name)]
+    notebook = run.notebook()
+    participant = _read(make_course.targets(LESSONS[NAMES.index(name)])["deltagare"])
     first = next(i for i, c in enumerate(notebook.cells) if "övning" in _tags(c))
-    before = [c.source for c in participant.cells if c.cell_type == "code"]
-    assert [c.source for c in notebook.cells[:first]] == before[:first]      # the participant's own cells
+    own_code = [c.source for c in participant.cells if c.cell_type == "code"]
+    assert [c.source for c in notebook.cells[:first]] == own_code[:first]       # the participant's own cells
     assert all(c.get("execution_count") for c in notebook.cells[: first + 1]), "did not reach the first exercise"
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert not _errors(notebook)
-    untouched = [t for cell, t in zip([c for c in notebook.cells if "kontroll" in _tags(c)], _check_texts(notebook, "kontroll"))
-                 if "efter lösning" not in _tags(cell)]
-    assert untouched and all(t.startswith("Inget svar än.") for t in untouched), untouched
-    solved = _check_texts(notebook, "kontroll", "efter lösning")
-    assert len(solved) == len(untouched) and all(t.startswith("Rätt!") for t in solved), solved
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert not run.problems()                       # as handed out: "Inget svar än"; after the solution: "Rätt!"
+    verdicts = ["".join(o.get("data", {}).get("text/plain", "") for o in c.outputs) for c in notebook.cells
+                if "kontroll" in _tags(c)]
+    assert sum(v.startswith("Inget svar än.") for v in verdicts) == sum(v.startswith("Rätt!") for v in verdicts) > 0
+
+
+def test_the_rehearsal_reports_a_wrong_solution():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", metadata={"tags": ["kontroll"]})])
+    notebook.cells[0].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "Inte riktigt än. Tips"})]
+    assert make_course.problems("kursledare", notebook) == ["kontrollen sa 'Inte riktigt än. Tips', väntat 'Rätt!'"]
+    notebook.cells[0].outputs = [nbformat.v4.new_output("error", ename="NameError", evalue="x", traceback=[])]
+    assert make_course.problems("deltagare", notebook)[0] == "fel: NameError: x"
 
 
 def test_charts_are_pictures_that_need_no_network(executed):
-    notebook = _read(executed[("kursledare", "02_skillnader_och_polaritet")][1])
+    notebook = executed[("kursledare", "02_skillnader_och_polaritet")].notebook()
     outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
-    svg = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    svg = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert svg, "no chart drawn"
     assert not any("cdn.jsdelivr" in json.dumps(o) for o in outputs)
-    assert any("2\u00a0018" not in o["data"]["image/svg+xml"] and ">2018<" in o["data"]["image/svg+xml"] for o in svg)
+    assert any(">2018<" in picture and "2\u00a0018" not in picture for picture in svg)
