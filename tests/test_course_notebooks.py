@@ -174,3 +174,5 @@ def test_charts_are_pictures_that_need_no_network(executed):
     assert svg, "no chart drawn"
     assert not any("cdn.jsdelivr" in json.dumps(o) for o in outputs)
     assert any(">2018<" in picture and "2\u00a0018" not in picture for picture in svg)
+    lines = [picture.lower() for picture in svg if ">2018<" in picture]
+    assert all("#e69f00" in p and "#0072b2" in p for p in lines)   # women orange, men blue, as in the reports

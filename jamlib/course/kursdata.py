@@ -221,14 +221,26 @@ def liknande_kommuner(kommunkod: object = "1780") -> pd.DataFrame:
 
 
 def diagram_som_bilder() -> None:
-    """Draw altair charts as pictures made in Python, with Swedish numbers (decimal comma).
+    """Draw altair charts as pictures made in Python, with Swedish numbers and jamlib's colours.
 
     Altair's default renderer fetches the Vega libraries from the internet when a
     chart is shown; in a classroom without internet (or with a strict firewall)
     charts would then stay blank. The ``svg`` renderer draws the chart in Python
-    with ``vl-convert`` (a jamlib dependency) and needs no network.
+    with ``vl-convert`` (a jamlib dependency) and needs no network. Numbers get a
+    decimal comma, and categories take jamlib's colours in order, so that ``K``,
+    ``M`` and ``T`` (sorted alphabetically) are orange, blue and grey as in the
+    reports (:data:`jamlib.report.charts.SEX_COLOURS`).
     """
     import altair as alt
+
+    from jamlib.report.charts import SEX_COLOURS
+
+    colours = [SEX_COLOURS["K"], SEX_COLOURS["M"], SEX_COLOURS["T"], "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+               "#F0E442"]  # then the rest of the Okabe–Ito palette
+
+    @alt.theme.register("jamlib_kurs", enable=True)
+    def _theme() -> dict:
+        return {"config": {"range": {"category": colours}}}
 
     alt.renderers.enable("svg")
     alt.renderers.set_embed_options(format_locale="sv-SE", time_format_locale="sv-SE")
