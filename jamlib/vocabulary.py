@@ -13,7 +13,8 @@ from enum import StrEnum
 
 __all__ = ["Severity", "Polarity", "Sex", "Disadvantaged", "BatchStatus", "Comparison", "ReferenceKind",
            "Suppression", "CodeProblem", "OrganisationType", "ChainStatus", "Attainment", "UnitClass",
-           "OccasionScheme", "label", "SEX_WORDS", "SEX_LABELS", "COLUMN_LABELS", "ARGPARSE_TEXTS", "ARGPARSE_METAVARS"]
+           "OccasionScheme", "CheckOutcome", "label", "SEX_WORDS", "SEX_LABELS", "COLUMN_LABELS", "ARGPARSE_TEXTS",
+           "ARGPARSE_METAVARS"]
 
 
 class Severity(StrEnum):
@@ -133,6 +134,14 @@ class OccasionScheme(StrEnum):
     YEARS = "år"
 
 
+class CheckOutcome(StrEnum):
+    """What a course self-check (:mod:`jamlib.course.kontroll`) says about a participant's answer."""
+
+    RIGHT = "rätt"
+    WRONG = "fel"
+    UNANSWERED = "ej besvarad"
+
+
 #: Plural nouns for sentences ("kvinnor har väntat längre än män").
 SEX_WORDS: dict[str, str] = {Sex.WOMEN: "kvinnor", Sex.MEN: "män", Sex.TOTAL: "totalt"}
 
@@ -155,6 +164,9 @@ _LABELS: dict[StrEnum, str] = {
     UnitClass.WOMEN: "kvinnodominerad",
     UnitClass.MEN: "mansdominerad",
     UnitClass.MIXED: "mixad (jämn eller ej angivet kön)",
+    CheckOutcome.RIGHT: "Rätt!",
+    CheckOutcome.WRONG: "Inte riktigt än.",
+    CheckOutcome.UNANSWERED: "Inget svar än.",
 }
 
 

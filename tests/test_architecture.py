@@ -2,7 +2,8 @@
 
 Layers, lowest first: base modules (``jamlib/*.py``) < ``analysis`` < ``ingest`` < ``report`` < ``run`` <
 ``cli``. A module may import from its own layer and the layers below it, never above. Base modules import
-only base modules. ``analysis`` does no file or network work.
+only base modules. ``analysis`` does no file or network work. ``course`` (the analysis course's data and
+self-checks) stands beside ``run``: it may import base, analysis, ingest and report, and nothing imports it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "jamlib"
 LAYERS = ["base", "analysis", "ingest", "report", "run", "cli"]
+#: Each layer's height; ``course`` sits beside ``run``.
+RANK = {"base": 0, "analysis": 1, "ingest": 2, "report": 3, "run": 4, "course": 4, "cli": 5}
 FORBIDDEN_IN_ANALYSIS = {"pathlib", "os", "io", "urllib", "http", "socket", "shutil", "tempfile", "importlib",
                          "subprocess", "requests", "glob"}
 
@@ -27,7 +30,7 @@ def _layer(module: str) -> str:
     parts = module.split(".")
     if module == "jamlib.cli":
         return "cli"
-    if len(parts) >= 2 and parts[1] in ("analysis", "ingest", "report", "run"):
+    if len(parts) >= 2 and parts[1] in ("analysis", "ingest", "report", "run", "course"):
         return parts[1]
     return "base"
 
@@ -88,13 +91,25 @@ def _graph() -> dict[str, set[str]]:
 def test_imports_only_go_down_the_layers():
     wrong = []
     for module, targets in _graph().items():
-        mine = LAYERS.index(_layer(module))
+        mine = RANK[_layer(module)]
         for target in targets:
-            if target.endswith("__init__") or target.count(".") == 1 and target.split(".")[1] in LAYERS[1:5]:
+            if target.endswith("__init__") or target.count(".") == 1 and target.split(".")[1] in (*LAYERS[1:5], "course"):
                 continue  # a subpackage's own __init__ holds only a docstring
-            if LAYERS.index(_layer(target)) > mine:
+            if RANK[_layer(target)] > mine:
                 wrong.append(f"{module} ({_layer(module)}) imports {target} ({_layer(target)})")
     assert not wrong, "upward imports:\n" + "\n".join(sorted(wrong))
+
+
+def test_nothing_imports_the_course_and_the_course_imports_no_run():
+    wrong = []
+    for module, targets in _graph().items():
+        for target in targets:
+            if _layer(target) == "course" and _layer(module) != "course":
+                wrong.append(f"{module} imports {target}")
+            if _layer(module) == "course" and _layer(target) in ("run", "cli"):
+                wrong.append(f"{module} imports {target}")
+    assert not wrong, "\n".join(sorted(wrong))
+    assert "course" in {_layer(m) for m in _graph()}, "jamlib/course/ is missing"
 
 
 def test_no_import_cycles():

@@ -50,14 +50,15 @@ def show_table(frame: pd.DataFrame, caption: str | None = None) -> None:
 def find_folder(path: str) -> str:
     """Find a data path given relative to the repository, from a notebook's folder too.
 
-    JupyterLab runs a notebook in ``notebooks/``; papermill and ``jam batch`` run
-    it from the repository root. The first of ``path``, ``../path`` and
-    ``../../path`` that exists is returned; otherwise ``path`` unchanged (so the
-    error that follows names what the user wrote).
+    JupyterLab runs a notebook in its own folder (``notebooks/``, or
+    ``notebooks/kurs/kursledare/`` for the course); papermill and ``jam batch`` run
+    it from the repository root. The first of ``path``, ``../path``,
+    ``../../path`` and ``../../../path`` that exists is returned; otherwise
+    ``path`` unchanged (so the error that follows names what the user wrote).
     """
     from pathlib import Path
 
-    for prefix in ("", "../", "../../"):
+    for prefix in ("", "../", "../../", "../../../"):
         candidate = Path(prefix + path)
         if candidate.exists():
             return str(candidate)

@@ -1,0 +1,1 @@
+"""The analysis course (``notebooks/kurs/``): course data with Swedish columns and self-checks for the exercises."""
