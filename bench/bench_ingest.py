@@ -207,7 +207,7 @@ def bench_size(millions: float, work: Path) -> None:
               f"validating {_n(stages['values'] / stages['validate'])} values/s "
               f"({_n(stages['read'], 1)} s and {_n(stages['validate'], 1)} s wall); per CPU second: reading "
               f"{_n(stages['values'] / stages['read_cpu'])}, validating {_n(stages['values'] / stages['validate_cpu'])} values.")
-    print(f"({_load()})")
+    print(f"({_load()})", flush=True)
 
 
 def bench_store(work: Path) -> None:
@@ -235,7 +235,7 @@ def bench_store(work: Path) -> None:
     print("| --- | --- | --- |")
     for label, seconds in times.items():
         print(f"| {label} | {_n(seconds, 2)} s | {_n(seconds / yardstick, 2)}× |")
-    print(f"({_load()})")
+    print(f"({_load()})", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -248,11 +248,11 @@ def main(argv: list[str] | None = None) -> None:
     sizes = args.sizes or ([1] if args.quick else [1, 3, 30])
     work = args.work or Path(tempfile.gettempdir()) / "jamlib-bench-ingest"
     work.mkdir(parents=True, exist_ok=True)
-    print(f"# bench_ingest: {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {_load()}")
-    for millions in sizes:
-        bench_size(millions, work)
+    print(f"# bench_ingest: {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {_load()}", flush=True)
     if not args.skip_store:
         bench_store(work)
+    for millions in sizes:
+        bench_size(millions, work)
 
 
 if __name__ == "__main__":

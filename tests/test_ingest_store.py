@@ -13,7 +13,7 @@ from jamlib.ingest import store as store_module
 from jamlib.ingest import validation as validation_module
 from jamlib.ingest.store import find_store, ingest_folder, load_processed, stored_rows
 from jamlib.report import indicator_report as report_module
-from tests.conftest import RAW
+from tests.conftest import RAW, ROOT
 
 HEADER = "Omgång;Organisation;Kommunkod;Roll;Tillfälle;Moment;Poäng\n"
 
@@ -161,3 +161,22 @@ def test_a_file_that_cannot_be_read_never_stops_the_ingest(tmp_path, monkeypatch
     failures = (tmp_path / "out" / "fel.csv").read_bytes().decode("utf-8-sig")
     assert "internt_fel" in failures and "De andra filerna läses ändå" in failures
     assert list(load_processed("checklist", tmp_path / "out")["org_name"]) == ["Kramfors"]
+
+
+def test_the_benchmark_makes_kolada_files_that_jam_ingest_reads_whole(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "bench_ingest.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    values, size = bench.generate(tmp_path / "gen", 40_000)
+    assert values >= 40_000 and size > 0
+    manifest = ingest_folder(tmp_path / "gen" / "raw", tmp_path / "gen" / "processed", workers=1)
+    assert int(manifest["rows_read"].sum()) == values
+    assert (manifest["rows_read"] == manifest["rows_kept"] + manifest["rows_quarantined"]).all()
+    assert (manifest["errors"] == 0).all()
+    indicators = load_processed("indicators", tmp_path / "gen" / "processed")
+    assert indicators["period"].nunique() >= 20 and set(indicators["sex"]) == {"K", "M", "T"}
+    assert indicators["org_code"].nunique() == 291
+    deleted = int(manifest["rows_quarantined"].sum())
+    assert 0 < deleted < 0.01 * values  # entries marked isdeleted, counted and quarantined

@@ -65,15 +65,23 @@ def _decode(path: Path, raw: bytes) -> str:
             "ändrad i ett annat program. Hämta den igen med jam kolada fetch --refresh.", str(path)) from exc
 
 
-def _repeat(per_record: list, counts: np.ndarray) -> pd.Categorical:
-    """A per-record value spread over the record's entries, as a categorical (few distinct values)."""
-    codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
-    return pd.Categorical.from_codes(np.repeat(codes, counts), categories=pd.Index(uniques, dtype=object))
+class _Distinct:
+    """A value per record, worked on once per distinct value (a file repeats few codes, KPIs and years)."""
 
+    def __init__(self, per_record: list) -> None:
+        codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
+        self.uniques = [*uniques, None]  # the missing value last
+        self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
 
-def _get(key: str):
-    """``record.get(key)`` for many records at once."""
-    return lambda record: record.get(key)
+    def map(self, function) -> list:
+        """``function`` of every distinct value (the missing value last)."""
+        return [function(u) for u in self.uniques]
+
+    def categorical(self, mapped: list | None, counts: np.ndarray, function=None) -> pd.Categorical:
+        """Per entry (records repeated ``counts`` times): the mapped value of its record."""
+        mapped = self.map(function) if mapped is None else mapped
+        codes, uniques = pd.factorize(pd.Series(mapped, dtype=object), use_na_sentinel=True)
+        return pd.Categorical.from_codes(np.repeat(codes[self.codes], counts), categories=pd.Index(uniques, dtype=object))
 
 
 def _entry_columns(path: Path, entries: list, counts: np.ndarray) -> tuple[list, list, np.ndarray]:
@@ -155,9 +163,11 @@ def read_kolada_json(path: str | Path) -> RawTable:
     entries = list(chain.from_iterable(inner))
     genders, values, deleted = _entry_columns(path, entries, counts)
     titles = _kpi_titles(path.parent)
-    kpis = [str(k) for k in map(_get("kpi"), records)]
-    code_texts = [None if c is None else str(c) for c in map(_get("municipality"), records)]
-    curated = [KPI_CURATED.get(k, {}) for k in kpis]
+    try:
+        kpi_raw, code_raw, period_raw = (list(c) for c in zip(*map(itemgetter("kpi", "municipality", "period"), records))) \
+            if records else ([], [], [])
+    except KeyError:  # a record without a municipality
+        kpi_raw, code_raw, period_raw = ([r.get(k) for r in records] for k in ("kpi", "municipality", "period"))
     kinds = set(map(type, values))
     numbers: object = None
     if kinds <= {float, int, type(None)}:
@@ -170,16 +180,20 @@ def read_kolada_json(path: str | Path) -> RawTable:
                 numbers = None
     if numbers is None:  # text, booleans or huge numbers: kept as text, so the validation reports them as they stand
         numbers = np.array([_value_text(v) for v in values], dtype=object)
+    kpi = _Distinct(kpi_raw)
+    code = _Distinct(code_raw)
+    code_texts = code.map(lambda c: None if c is None else str(c))
+    kpi_texts = kpi.map(str)
     columns = {
-        "kommunkod": _repeat(code_texts, counts),
-        "organisation": _repeat([municipality_name(c) if c is not None else None for c in code_texts], counts),
-        "indikator": _repeat(kpis, counts),
-        "indikatornamn": _repeat([titles.get(k) for k in kpis], counts),
-        "period": _repeat([_value_text(p) for p in map(_get("period"), records)], counts),
+        "kommunkod": code.categorical(code_texts, counts),
+        "organisation": code.categorical([municipality_name(c) if c is not None else None for c in code_texts], counts),
+        "indikator": kpi.categorical(kpi_texts, counts),
+        "indikatornamn": kpi.categorical([titles.get(k) for k in kpi_texts], counts),
+        "period": _Distinct(period_raw).categorical(None, counts, _value_text),
         "kön": pd.Categorical(genders),
         "värde": numbers,
-        "enhet": _repeat([c.get("unit") for c in curated], counts),
-        "polaritet": _repeat([c.get("polarity", "okänd") for c in curated], counts),
+        "enhet": kpi.categorical([KPI_CURATED.get(k, {}).get("unit") for k in kpi_texts], counts),
+        "polaritet": kpi.categorical([KPI_CURATED.get(k, {}).get("polarity", "okänd") for k in kpi_texts], counts),
         "källa": pd.Categorical.from_codes(np.zeros(len(entries), dtype="int8"), categories=["Kolada (RKA)"]),
     }
     table = pd.DataFrame(columns)

@@ -33,7 +33,7 @@ from jamlib.errors import DataFileError
 from jamlib.ingest.kolada_files import read_kolada_json
 from jamlib.ingest.raw import FILE, ROW, RawTable, cell_text
 from jamlib.ingest.shapes import MAX_CELL, Shaped, table_from_grid
-from jamlib.ingest.sniff import EXTENSION_KINDS, decode_text, sniff
+from jamlib.ingest.sniff import EXTENSION_KINDS, FileKind, decode_text, sniff
 from jamlib.schemas import _OCCASION_LABELS
 
 __all__ = ["RawTable", "read_raw", "DATA_SUFFIXES"]
@@ -100,11 +100,11 @@ def _skr_wide_at(grid: list[list[str | None]]) -> int | None:
     return None
 
 
-def _read_workbook(path: Path, kind: str, include_hidden: bool) -> RawTable:
+def _read_workbook(path: Path, kind: FileKind, include_hidden: bool) -> RawTable:
     from jamlib.ingest.shapes import _score
     from jamlib.ingest.spreadsheets import read_ods_sheets, read_xlsx_sheets
 
-    sheets = read_xlsx_sheets(path, include_hidden=include_hidden) if kind == "xlsx" else read_ods_sheets(path)
+    sheets = read_xlsx_sheets(path, include_hidden=include_hidden) if kind == FileKind.XLSX else read_ods_sheets(path)
     frames: list[pd.DataFrame] = []
     kinds: set[str | None] = set()
     notes: list[str] = []
@@ -169,7 +169,7 @@ def _read_workbook(path: Path, kind: str, include_hidden: bool) -> RawTable:
             "Alla blad i en fil måste ha samma kolumner.",
             str(path),
         )
-    if kind == "ods":
+    if kind == FileKind.ODS:
         notes.insert(0, "läst som OpenDocument-kalkylark (.ods)")
     return RawTable(path, pd.concat(frames, ignore_index=True), kind=kinds.pop(), notes=notes, findings=findings,
                     reshaping=reshaping)
@@ -238,23 +238,23 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(path, _frame(header, rows, path.name, list(range(1, len(rows) + 1))))
 
 
-def _refusal(path: Path, kind: str, description: str) -> DataFileError:
+def _refusal(path: Path, kind: FileKind, description: str) -> DataFileError:
     name = path.name
-    if kind == "xls":
+    if kind == FileKind.XLS:
         return DataFileError(
             f"{name}: filen är {description}, som jamlib inte läser. Öppna den i Excel och välj Arkiv > Spara som > "
             "Excel-arbetsbok (.xlsx), eller i LibreOffice Arkiv > Spara som > Excel 2007–365 (.xlsx). "
             "Spara som .xlsx och läs in den nya filen.", str(path))
-    if kind == "xlsb":
+    if kind == FileKind.XLSB:
         return DataFileError(f"{name}: filen är {description}, som jamlib inte läser. Spara som .xlsx i Excel "
                              "(Arkiv > Spara som > Excel-arbetsbok) och läs in den nya filen.", str(path))
-    if kind == "encrypted":
+    if kind == FileKind.ENCRYPTED:
         return DataFileError(f"{name}: filen är {description}. Ta bort lösenordet i Excel (Arkiv > Info > Skydda "
                              "arbetsbok) och spara igen, eller spara en kopia utan lösenord.", str(path))
-    if kind == "damaged":
+    if kind == FileKind.DAMAGED:
         return DataFileError(f"{name}: filen är {description}, troligen avbruten under nedladdning eller kopiering. "
                              "Hämta eller spara filen på nytt.", str(path))
-    if kind in ("html", "xml"):
+    if kind in (FileKind.HTML, FileKind.XML):
         return DataFileError(f"{name}: filen är {description}, inte en tabell jamlib läser. Om den kommer från Excel: "
                              "öppna den och spara som .xlsx eller CSV (UTF-8).", str(path))
     return DataFileError(f"{name}: filen är {description}, inte en tabell. jamlib läser CSV, Excel (.xlsx), "
@@ -298,20 +298,20 @@ def read_raw(path: str | Path, *, include_hidden: bool = False) -> RawTable:
             "Parquet eller Kolada-JSON.", str(path))
     found = sniff(path)
     kind = found.kind
-    if kind == "empty":
+    if kind == FileKind.EMPTY:
         return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom"])
-    if kind == "json" and expected == "text":
-        kind = "text"  # a CSV whose first cell starts with { or [ is still a CSV
-    if kind == "text" and expected == "json":
-        kind = "json"  # let the JSON reader say what is wrong with it
-    if kind in ("xls", "xlsb", "encrypted", "pdf", "image", "zip", "archive", "html", "xml", "word", "binary", "damaged"):
+    if kind == FileKind.JSON and expected == FileKind.TEXT:
+        kind = FileKind.TEXT  # a CSV whose first cell starts with { or [ is still a CSV
+    if kind == FileKind.TEXT and expected == FileKind.JSON:
+        kind = FileKind.JSON  # let the JSON reader say what is wrong with it
+    if kind not in (FileKind.TEXT, FileKind.XLSX, FileKind.ODS, FileKind.PARQUET, FileKind.JSON):
         raise _refusal(path, kind, found.description)
     renamed = [] if kind == expected else [f"filen heter {suffix} men är {found.description} och lästes som en sådan"]
-    if kind == "text":
+    if kind == FileKind.TEXT:
         table = _read_csv(path)
-    elif kind in ("xlsx", "ods"):
+    elif kind in (FileKind.XLSX, FileKind.ODS):
         table = _read_workbook(path, kind, include_hidden)
-    elif kind == "parquet":
+    elif kind == FileKind.PARQUET:
         table = _read_parquet(path)
     else:
         table = read_kolada_json(path)

@@ -11,17 +11,42 @@ from __future__ import annotations
 import codecs
 import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-__all__ = ["Sniffed", "sniff", "decode_text", "EXTENSION_KINDS"]
+__all__ = ["FileKind", "Sniffed", "sniff", "decode_text", "EXTENSION_KINDS"]
+
+
+class FileKind(StrEnum):
+    """What a file is, as :func:`sniff` tells it from the bytes."""
+
+    TEXT = "text"
+    JSON = "json"
+    XLSX = "xlsx"
+    ODS = "ods"
+    XLS = "xls"
+    XLSB = "xlsb"
+    ENCRYPTED = "encrypted"
+    PARQUET = "parquet"
+    PDF = "pdf"
+    IMAGE = "image"
+    ZIP = "zip"
+    ARCHIVE = "archive"
+    HTML = "html"
+    XML = "xml"
+    WORD = "word"
+    BINARY = "binary"
+    EMPTY = "empty"
+    DAMAGED = "damaged"
 
 #: What each file ending promises.
-EXTENSION_KINDS: dict[str, str] = {
-    ".csv": "text", ".tsv": "text", ".txt": "text", ".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls",
-    ".xlsb": "xlsb", ".parquet": "parquet", ".json": "json",
+EXTENSION_KINDS: dict[str, FileKind] = {
+    ".csv": FileKind.TEXT, ".tsv": FileKind.TEXT, ".txt": FileKind.TEXT, ".xlsx": FileKind.XLSX,
+    ".xlsm": FileKind.XLSX, ".ods": FileKind.ODS, ".xls": FileKind.XLS, ".xlsb": FileKind.XLSB,
+    ".parquet": FileKind.PARQUET, ".json": FileKind.JSON,
 }
 
-_KIND_NAMES: dict[str, str] = {
+_KIND_NAMES: dict[FileKind, str] = {  # keys compare equal to the FileKind members
     "xlsx": "en Excel-arbetsbok (.xlsx)", "ods": "ett OpenDocument-kalkylark (.ods, LibreOffice)",
     "xls": "en gammal Excel-fil (.xls, Excel 97–2003)", "encrypted": "en lösenordsskyddad Office-fil",
     "xlsb": "en binär Excel-arbetsbok (.xlsb)", "parquet": "en Parquet-fil", "json": "en JSON-fil",
@@ -43,7 +68,7 @@ class Sniffed:
         ``image``, ``zip``, ``archive``, ``html``, ``xml``, ``word``, ``binary`` or ``empty``.
     """
 
-    kind: str
+    kind: FileKind
 
     @property
     def description(self) -> str:
@@ -51,23 +76,23 @@ class Sniffed:
         return _KIND_NAMES.get(self.kind, self.kind)
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Path) -> FileKind:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
                 mimetype = archive.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mimetype:
-                    return "ods"
+                    return FileKind.ODS
             if "xl/workbook.xml" in names:
-                return "xlsx"
+                return FileKind.XLSX
             if "xl/workbook.bin" in names:
-                return "xlsb"
+                return FileKind.XLSB
             if "word/document.xml" in names:
-                return "word"
+                return FileKind.WORD
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, NotImplementedError, EOFError):
-        return "damaged"
-    return "zip"
+        return FileKind.DAMAGED
+    return FileKind.ZIP
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -94,34 +119,34 @@ def sniff(path: Path) -> Sniffed:
     with path.open("rb") as handle:
         head = handle.read(8192)
     if not head.strip(b" \t\r\n\x00"):
-        return Sniffed("empty")
+        return Sniffed(FileKind.EMPTY)
     if head.startswith(b"PK\x03\x04"):
         return Sniffed(_zip_kind(path))
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         with path.open("rb") as handle:
             start = handle.read(1 << 16)
-        return Sniffed("encrypted" if "EncryptedPackage".encode("utf-16-le") in start else "xls")
+        return Sniffed(FileKind.ENCRYPTED if "EncryptedPackage".encode("utf-16-le") in start else FileKind.XLS)
     if head.startswith(b"PAR1"):
-        return Sniffed("parquet")
+        return Sniffed(FileKind.PARQUET)
     if head.startswith(b"%PDF"):
-        return Sniffed("pdf")
+        return Sniffed(FileKind.PDF)
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")):
-        return Sniffed("image")
+        return Sniffed(FileKind.IMAGE)
     if head.startswith((b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"BZh", b"\xfd7zXZ")):
-        return Sniffed("archive")
+        return Sniffed(FileKind.ARCHIVE)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head):
-        return Sniffed("text")
+        return Sniffed(FileKind.TEXT)
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
     lowered = text[:200].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table")):
-        return Sniffed("html")
+        return Sniffed(FileKind.HTML)
     if lowered.startswith(b"<?xml") or lowered.startswith(b"<"):
-        return Sniffed("xml")
+        return Sniffed(FileKind.XML)
     if text[:1] in (b"{", b"["):
-        return Sniffed("json")
+        return Sniffed(FileKind.JSON)
     if _looks_binary(head):
-        return Sniffed("binary")
-    return Sniffed("text")
+        return Sniffed(FileKind.BINARY)
+    return Sniffed(FileKind.TEXT)
 
 
 def decode_text(raw: bytes) -> tuple[str, str, int]:

@@ -104,6 +104,7 @@ def _counts(failures: pd.DataFrame, severity: str) -> dict[str, int]:
 # --------------------------------------------------------------------------- Arrow schemas
 
 
+@lru_cache(maxsize=None)
 def _arrow_schema(kind: str):
     """The Parquet schema of a processed table: the same for every piece, whatever the piece holds."""
     import pyarrow as pa
