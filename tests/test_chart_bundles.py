@@ -144,6 +144,19 @@ def test_nbconvert_to_jamhtml_gives_the_same_page_as_jam_batch(data, tmp_path):
     assert get_exporter("jamhtml") is JamHTMLExporter  # the entry point `--to jamhtml` uses
 
 
+def test_jam_batch_can_switch_the_static_image_off_and_on_again():
+    chart = charts.gap_chart(pd.DataFrame({"period": ["2020", "2021"], "value_K": [1.0, 2.0], "value_M": [2.0, 3.0]}),
+                             "Nöjda brukare")
+    previous = charts.static_images(False)
+    try:
+        bundle = charts.chart_bundle(chart)
+        assert VEGALITE_MIME in bundle and SVG_MIME not in bundle
+        assert 'class="jam-chart-static"' not in charts.chart_html(chart) and "<noscript>" in charts.chart_html(chart)
+    finally:
+        assert charts.static_images(previous) is False
+    assert SVG_MIME in charts.chart_bundle(chart)
+
+
 _FORK_CHECK = """
 import os, sys, time
 from jamlib.report import charts, html, _vega
@@ -165,3 +178,18 @@ def test_a_process_forked_after_vl_convert_started_shows_the_chart_without_waiti
     done = subprocess.run([sys.executable, "-c", _FORK_CHECK], capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{sorted([VEGALITE_MIME, 'text/plain'])} True"
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"])
+def test_jam_batch_reports_draw_their_charts_from_the_spec_without_a_static_image(tmp_path, method):
+    from jamlib.run.batch import Job, run_jobs
+
+    job = Job(ROOT / "notebooks" / "mentorer_deltagare.ipynb", {}, "–", "Mentorer och deltagare", "mentorer")
+    result = run_jobs([job], tmp_path, workers=1, method=method)
+    assert [e.status for e in result.entries] == ["klar"], [e.message for e in result.entries]
+    saved = nbformat.read(str(tmp_path / "notebooks" / "mentorer.ipynb"), as_version=4)
+    bundles = [o["data"] for c in saved.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               if VEGALITE_MIME in o.get("data", {})]
+    assert len(bundles) == 2 and not any(SVG_MIME in b for b in bundles)
+    page = (tmp_path / "mentorer.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<figure[^>]*class="jam-chart"', page)) == 2 and "vegaEmbed" in page

@@ -6,9 +6,10 @@ A process that has started that runtime cannot hand it to a child made with
 for ever. This module remembers which process started the runtime:
 
 - :func:`svg` returns ``None`` in such a forked child, so a chart is shown with
-  its interactive form only (``jam batch`` forks from a process that built the
-  Vega bundle; its reports draw every chart with that bundle and need no
-  static image).
+  its interactive form only. ``jam batch`` switches static images off in its
+  report processes anyway (:func:`set_static_images`): its HTML reports draw
+  every chart with the Vega bundle in the page, and drawing five SVGs would
+  cost each report about a second.
 - :func:`javascript_bundle` builds the bundle in a fresh interpreter instead.
 
 Rendering never reads anything from the network or the disk
@@ -24,9 +25,10 @@ from functools import lru_cache
 
 from jamlib.errors import JamlibError
 
-__all__ = ["vegalite_version", "runtime_usable", "svg", "javascript_bundle"]
+__all__ = ["vegalite_version", "runtime_usable", "set_static_images", "svg", "javascript_bundle"]
 
 _started_in: int | None = None  # the process id that started vl-convert's runtime
+_static_images = True  # whether charts get a static SVG in this process
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +56,13 @@ def runtime_usable() -> bool:
     return _started_in is None or _started_in == os.getpid()
 
 
+def set_static_images(enabled: bool) -> bool:
+    """Whether :func:`svg` draws charts in this process from now on; returns the previous setting."""
+    global _static_images
+    previous, _static_images = _static_images, bool(enabled)
+    return previous
+
+
 def _start() -> None:
     global _started_in
     if _started_in is None:
@@ -61,14 +70,15 @@ def _start() -> None:
 
 
 def svg(spec: dict) -> str | None:
-    """The chart as a static SVG document, or ``None`` where vl-convert cannot run (see the module text).
+    """The chart as a static SVG document, or ``None`` where vl-convert cannot run (see the module text)
+    or static images are switched off (:func:`set_static_images`).
 
     Parameters
     ----------
     spec
         A Vega-Lite specification with its data inline (``chart.to_dict()``).
     """
-    if not runtime_usable():
+    if not (_static_images and runtime_usable()):
         return None
     import vl_convert
 

@@ -27,7 +27,7 @@ import pandas as pd
 from jamlib.errors import DisclosureError
 
 __all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "trajectory_chart", "role_chart",
-           "chart_bundle", "show_chart", "table_html", "chart_html", "spec_html"]
+           "chart_bundle", "show_chart", "static_images", "table_html", "chart_html", "spec_html"]
 
 #: The interactive form of a chart in a display bundle (JupyterLab 4 draws it with its built-in Vega).
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -202,9 +202,9 @@ def _title_text(spec: dict) -> str:
 def chart_bundle(chart: alt.TopLevelMixin) -> dict:
     """The display bundle of a chart: Vega-Lite spec, static SVG and a line of text.
 
-    The SVG is left out only in a process forked from one that already used
-    vl-convert (``jam batch``'s report processes), where it cannot be drawn;
-    their pages draw the spec with Vega.
+    The SVG is left out where :func:`static_images` switched it off (``jam
+    batch``'s report processes, whose pages draw the spec with Vega) and in a
+    process forked from one that already used vl-convert, where it cannot be drawn.
 
     Returns
     -------
@@ -219,6 +219,22 @@ def chart_bundle(chart: alt.TopLevelMixin) -> dict:
     if svg is not None:
         bundle[SVG_MIME] = svg
     return bundle
+
+
+def static_images(enabled: bool) -> bool:
+    """Switch the static SVG of every chart shown from now on in this process on or off.
+
+    ``jam batch`` switches it off in its report processes: their HTML pages draw
+    each chart with their own Vega, and the SVG would only cost time.
+
+    Returns
+    -------
+    bool
+        The previous setting.
+    """
+    from jamlib.report import _vega
+
+    return _vega.set_static_images(enabled)
 
 
 class _Displayable:

@@ -255,6 +255,9 @@ def run_report(job: Job, out_dir: Path) -> dict:
     try:
         import papermill
 
+        from jamlib.report.charts import static_images
+
+        static_images(False)  # the HTML report draws every chart with its own Vega; no SVG needed
         executed = out_dir / "notebooks" / f"{stem}.ipynb"
         print(f"{code} {name}: kör {notebook.name} med {job.parameters}")
         papermill.execute_notebook(str(notebook), str(executed), parameters=job.parameters,
