@@ -369,15 +369,15 @@ def _kill_group(pid: int) -> None:
 def _run_forked(jobs: list[Job], out_dir: Path, workers: int, timeout: float,
                 finish: Callable[[IndexEntry], None]) -> bool:
     """Run ``jobs`` in forked children of this (warm) process. Returns whether it was interrupted."""
-    for notebook in dict.fromkeys(job.notebook for job in jobs):
-        _prewarm(notebook, next(job.parameters for job in jobs if job.notebook == notebook))
     queue = list(jobs)
     running: dict[int, tuple[Job, float]] = {}
     timed_out: set[int] = set()
-    with contextlib.suppress(OSError, ValueError):
-        sys.stdout.flush()
-        sys.stderr.flush()
     try:
+        for notebook in dict.fromkeys(job.notebook for job in jobs):
+            _prewarm(notebook, next(job.parameters for job in jobs if job.notebook == notebook))
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
         while queue or running:
             while queue and len(running) < workers:
                 job = queue[0]

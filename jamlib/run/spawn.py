@@ -150,11 +150,12 @@ def run_spawned(jobs: list, out_dir: Path, workers: int, timeout: float, finish:
         :func:`jamlib.run.batch.finished_entry` and :func:`jamlib.run.batch.not_run_entry`
         (passed in, so that this module does not import the batch module that imports it).
     """
-    shared = _share_vega_bundle(out_dir)
-    warm = {"notebooks": _warm_specs(jobs), "vega": str(shared)}
+    shared = out_dir / "loggar" / ".vega-bibliotek.js"
     queue = list(jobs)
     live: list[_Worker] = []
     try:
+        _share_vega_bundle(shared)
+        warm = {"notebooks": _warm_specs(jobs), "vega": str(shared)}
         while queue or any(w.job is not None for w in live):
             running = [w for w in live if w.job is not None]
             idle = [w for w in live if w.job is None]
@@ -209,15 +210,13 @@ def run_spawned(jobs: list, out_dir: Path, workers: int, timeout: float, finish:
     return False
 
 
-def _share_vega_bundle(out_dir: Path) -> Path:
+def _share_vega_bundle(path: Path) -> None:
     """Build the Vega libraries once and leave them in a file, so that no worker spends seconds building them."""
     from jamlib.files import atomic_write
     from jamlib.report.html import vega_bundle
 
-    path = out_dir / "loggar" / ".vega-bibliotek.js"
     with atomic_write(path, "w") as handle:
         handle.write(vega_bundle())
-    return path
 
 
 def use_shared_vega_bundle(path: str | Path) -> None:
