@@ -96,7 +96,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from jamlib.ingest.store import ingest_folder
 
     progress = (lambda line: print(line, file=sys.stderr)) if args.format != "table" else print
-    manifest = ingest_folder(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress)
+    manifest = ingest_folder(args.raw, args.processed, allow_half_points=args.halvpoang, progress=progress,
+                             workers=args.workers)
     columns = {"path": "fil", "kind": "tabell", "rows_read": "lästa", "rows_kept": "godkända",
                "rows_quarantined": "karantän", "errors": "fel", "warnings": "varningar"}
     if args.format == "table":
@@ -106,7 +107,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
               f"och alla fel och varningar i {args.processed}/fel.csv.")
     else:
         _print_frame(manifest, args.format)
-    return 0
+    unread = manifest[manifest["kind"].isna()]
+    for path in unread["path"]:
+        print(f"Obs: {path} kunde inte läsas som en tabell; se {args.processed}/fel.csv. De andra filerna är inlästa.",
+              file=sys.stderr)
+    return 1 if len(unread) else 0
 
 
 def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
@@ -183,28 +188,42 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     indicators = load_indicator_folder(args.data)
     ids = split_list(args.indicator) or None
     report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
-                              reference=args.reference)
+                              reference=args.reference, polarity=args.polarity)
+    notes = report.sentences.loc[report.sentences["indicator_id"] == "", "text"].tolist()
     if args.format != "table":
+        from jamlib.analysis.gaps import DESCRIPTIVE_CAVEAT
+
         frame = report.persistence.merge(report.sentences, on="indicator_id", how="left")
         if not report.comparison.empty:
             latest = report.comparison.merge(report.persistence[["indicator_id", "latest_period"]],
                                              left_on=["indicator_id", "period"],
                                              right_on=["indicator_id", "latest_period"])
-            frame = frame.merge(latest[["indicator_id", "reference", "reference_gap", "reference_members",
-                                        "members_with_smaller_gap", "larger"]], on="indicator_id", how="left")
-        frame = frame.merge(report.trend[["indicator_id", "slope_per_year", "p_value", "direction"]],
-                            on="indicator_id", how="left")
+            frame = frame.merge(latest[["indicator_id", "reference", "reference_gap", "reference_size",
+                                        "reference_members", "members_with_smaller_gap", "members_with_larger_gap",
+                                        "larger"]], on="indicator_id", how="left")
+        frame = frame.merge(report.trend[["indicator_id", "tested_periods", "slope_per_year", "fitted_start",
+                                          "fitted_end", "p_value", "p_adjusted", "tests_in_family", "trend",
+                                          "direction"]], on="indicator_id", how="left")
+        unknown = frame["uncertainty"] != "kan beräknas"
+        frame["caveat"] = [DESCRIPTIVE_CAVEAT if u else "" for u in unknown]
+        frame["notes"] = " ".join(n for n in notes if n != DESCRIPTIVE_CAVEAT)
         _print_frame(frame, args.format)
         return 0
     header = f"{report.org_name} ({report.org_code})"
     if report.reference is not None:
         header += f" jämfört med {report.reference.label}"
     print(header + (f", till och med {args.until}" if args.until else ""))
-    for text in report.sentences["text"]:
+    for text in report.sentences.loc[report.sentences["indicator_id"] != "", "text"]:
         print(f"  - {text}")
     if report.missing_indicators:
         print("  Inga värden för: " + ", ".join(report.missing_indicators))
-    print("Värdena är beskrivande: Kolada anger inte antal svarande, så osäkerheten kan inte beräknas.")
+    for text in notes:
+        print(text)
+    from jamlib.analysis.gaps import format_trend_table
+
+    print()
+    print("Trendtest (Mann–Kendall, exakt; p justerat med Benjamini–Hochberg):")
+    _print_frame(format_trend_table(report.trend), "table")
     from jamlib.report.view import indicator_views
 
     for view in indicator_views(report):
@@ -217,14 +236,24 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 def _kolada_client(args: argparse.Namespace):
     from jamlib.ingest.kolada_client import KoladaClient
 
-    return KoladaClient(base_url=args.base_url, cache_dir=args.cache,
+    return KoladaClient(base_url=args.base_url, cache_dir=args.cache, deadline=args.deadline,
                         progress=(lambda line: print(f"  {line}", file=sys.stderr)))
+
+
+def _kolada_notices(client) -> None:
+    for notice in client.notices:
+        print(f"Obs: {notice}", file=sys.stderr)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
 def _cmd_kolada_search(args: argparse.Namespace) -> int:
     client = _kolada_client(args)
     found = client.kpis(" ".join(args.words), gender_divided=True if args.kon else None,
                         operating_area=args.area, refresh=args.refresh)
+    _kolada_notices(client)
     if args.format == "table":
         print(f"{len(found)} nyckeltal matchar" + (" (könsuppdelade)" if args.kon else "") + ":")
         found = found[["id", "title", "is_divided_by_gender", "operating_area"]].rename(columns={
@@ -235,18 +264,41 @@ def _cmd_kolada_search(args: argparse.Namespace) -> int:
 
 def _cmd_kolada_fetch(args: argparse.Namespace) -> int:
     client = _kolada_client(args)
-    kpis = [k for value in args.kpi for k in value.split(",")]
-    codes = [c for value in args.municipality or [] for c in value.split(",")] or None
-    result = client.values(kpis, codes, years=args.years, from_date=args.from_date,
-                           include_deleted=args.include_deleted, refresh=args.refresh)
+    kpis = _split(args.kpi)
+    for group in _split(args.kpi_group):
+        members = client.group_kpis(group, refresh=args.refresh)
+        print(f"  nyckeltalsgruppen {group}: {len(members)} nyckeltal", file=sys.stderr)
+        kpis.extend(members)
+    if not kpis:
+        raise JamlibError("Ange nyckeltal med --kpi (t.ex. U23401) eller en nyckeltalsgrupp med --kpi-group.")
+    codes = _split(args.municipality) or None
+    units = _split(args.unit)
+    if units or args.units_of:
+        if codes:
+            raise JamlibError("--municipality gäller kommunvärden; för enhetsvärden ange --unit eller --units-of.")
+        result = client.unit_values(kpis, units or None, municipality=args.units_of, unit_type=args.unit_type,
+                                    years=args.years, from_date=args.from_date,
+                                    include_deleted=args.include_deleted, refresh=args.refresh)
+    else:
+        result = client.values(kpis, codes, years=args.years, from_date=args.from_date,
+                               include_deleted=args.include_deleted, refresh=args.refresh)
+    _kolada_notices(client)
     for warning in result.warnings:
         print(f"Obs: {warning}", file=sys.stderr)
     if args.format == "table":
         source = "cachen" if result.from_cache else "Kolada"
-        print(f"{len(result.data)} värden från {source}, sparade i:")
+        if units or args.units_of:
+            count = result.data["org_code"].nunique() if not result.data.empty else 0
+            print(f"{len(result.data)} värden för {count} enheter från {source}, sparade i:")
+        else:
+            print(f"{len(result.data)} värden från {source}, sparade i:")
         for path in result.files:
             print(f"  {path}")
-        print(f"Analysera med: jam gaps --org {codes[0] if codes else 'KOD'} --data {args.cache}")
+        if units or args.units_of:
+            print("Enhetsvärdena sparas i oudata_*.json med enhetens namn och kommun; jam gaps och rapporterna "
+                  "läser i dag kommun- och regionvärden.")
+        else:
+            print(f"Analysera med: jam gaps --org {codes[0] if codes else 'KOD'} --data {args.cache}")
         return 0
     _print_frame(result.data.drop(columns=["source_file", "source_row"], errors="ignore"), args.format)
     return 0
@@ -255,11 +307,53 @@ def _cmd_kolada_fetch(args: argparse.Namespace) -> int:
 def _cmd_kolada_groups(args: argparse.Namespace) -> int:
     client = _kolada_client(args)
     groups = client.groups(args.municipality, refresh=args.refresh)
+    _kolada_notices(client)
     if args.format == "table":
         for (group_id, title), members in groups.groupby(["group_id", "group_title"], sort=False):
             print(f"{group_id}  {title}: " + ", ".join(f"{n} ({c})" for c, n in zip(members["member_code"], members["member_name"])))
         return 0
     _print_frame(groups, args.format)
+    return 0
+
+
+def _cmd_kolada_kpi_groups(args: argparse.Namespace) -> int:
+    client = _kolada_client(args)
+    groups = client.kpi_groups(" ".join(args.words), refresh=args.refresh)
+    _kolada_notices(client)
+    if args.group:
+        groups = groups[groups["group_id"] == args.group]
+        if groups.empty:
+            raise JamlibError(f"Kolada har ingen nyckeltalsgrupp med id {args.group[:40]!r}. Sök grupper med: "
+                              "jam kolada kpi-groups ORD")
+        if args.format == "table":
+            print(f"{args.group}  {groups['group_title'].iloc[0]}: {len(groups)} nyckeltal")
+            print(f"Hämta alla: jam kolada fetch --kpi-group {args.group} --municipality KOD")
+            _print_frame(groups[["kpi_id", "kpi_title"]].rename(columns={"kpi_id": "id", "kpi_title": "titel"}), "table")
+            return 0
+        _print_frame(groups, args.format)
+        return 0
+    summary = (groups.groupby(["group_id", "group_title"], sort=False).size().reset_index(name="antal nyckeltal")
+               .rename(columns={"group_id": "id", "group_title": "titel"}))
+    if args.format == "table":
+        print(f"{len(summary)} nyckeltalsgrupper matchar" + (":" if len(summary) else "."))
+        _print_frame(summary, "table")
+        if len(summary):
+            print("Visa en grupps nyckeltal: jam kolada kpi-groups --group ID")
+        return 0
+    _print_frame(groups, args.format)
+    return 0
+
+
+def _cmd_kolada_units(args: argparse.Namespace) -> int:
+    client = _kolada_client(args)
+    units = client.units(args.municipality, search=" ".join(args.words), unit_type=args.type, refresh=args.refresh)
+    _kolada_notices(client)
+    if args.format == "table":
+        print(f"{len(units)} enheter" + (f" i {args.municipality}" if args.municipality else "") + ":")
+        _print_frame(units.rename(columns={"title": "namn", "municipality": "kommunkod",
+                                           "municipality_name": "kommun"}), "table")
+        return 0
+    _print_frame(units, args.format)
     return 0
 
 
@@ -579,6 +673,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", default="data/raw", help="mapp med rådata (standard: data/raw)")
     p.add_argument("--processed", default="data/processed", help="mapp för bearbetade data (standard: data/processed)")
     p.add_argument("--halvpoang", action="store_true", help="tillåt halva poäng (2,5) i checklistan")
+    p.add_argument("--workers", type=int, default=None,
+                   help="antal processer som läser filer samtidigt (standard: antal kärnor, högst 4)")
     add_format(p)
     p.set_defaults(func=_cmd_ingest)
 
@@ -658,7 +754,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Visar för en kommun och dess indikatorer vilket kön som missgynnas, hur många år i rad, "
                                    "trenden och jämförelsen med riket, liknande kommuner eller en egen lista.",
                        epilog="Exempel: jam gaps --org 1780 --reference liknande --until 2021")
-    p.add_argument("--org", required=True, help="kommunkod med fyra siffror, t.ex. 1780 eller 0180")
+    p.add_argument("--org", required=True,
+                   help="kommun- eller regionkod med fyra siffror (1780, 0017), eller en organisations namn som i data "
+                        "(\"Kfast AB\")")
+    p.add_argument("--polarity", action="append", metavar="KPI=RIKTNING",
+                   help="vilket håll som är bättre, t.ex. N00905=högre eller U23401=lägre (högre, lägre, neutral); "
+                        "kan upprepas eller kommasepareras")
     p.add_argument("--indicator", action="append", metavar="ID",
                    help="indikator (Kolada-id), kan upprepas eller kommasepareras; standard: Karlstads fem")
     p.add_argument("--reference", default="riket",
@@ -678,19 +779,31 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--cache", default="data/raw/kolada", help="mapp för hämtade svar (standard: data/raw/kolada)")
         p.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"Koladas API-adress (standard: {DEFAULT_BASE_URL})")
         p.add_argument("--refresh", action="store_true", help="hämta på nytt även om svaret finns i cachen")
+        p.add_argument("--deadline", type=float, default=300.0, metavar="SEKUNDER",
+                       help="längsta tid för en fråga till Kolada, alla sidor och nya försök (standard 300)")
         add_format(p)
 
     p = ksub.add_parser("search", help="sök nyckeltal på ord i titel och beskrivning",
+                        description="Söker bland Koladas nyckeltal. Utan internet söks i stället i de medföljande "
+                                    "metadata (alla könsuppdelade nyckeltal), och det sägs ut.",
                         epilog="Exempel: jam kolada search väntetid --kon")
     p.add_argument("words", nargs="+", metavar="ORD", help="sökord")
     p.add_argument("--kon", action="store_true", help="bara könsuppdelade nyckeltal")
     p.add_argument("--area", help="bara detta verksamhetsområde, t.ex. Äldreomsorg")
     add_kolada(p)
     p.set_defaults(func=_cmd_kolada_search)
-    p = ksub.add_parser("fetch", help="hämta värden för nyckeltal, kommuner och år",
-                        epilog="Exempel: jam kolada fetch --kpi U23401,N20402 --municipality 1780 --years 2015-2022")
-    p.add_argument("--kpi", action="append", required=True, help="nyckeltal, kommaseparerade eller upprepade")
+    p = ksub.add_parser("fetch", help="hämta värden för nyckeltal, kommuner eller enheter och år",
+                        epilog="Exempel: jam kolada fetch --kpi U23401,N20402 --municipality 1780 --years 2015-2022\n"
+                               "         jam kolada fetch --kpi N15419 --units-of 1780 --unit-type V15 --years 2022",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--kpi", action="append", help="nyckeltal, kommaseparerade eller upprepade")
+    p.add_argument("--kpi-group", action="append", metavar="ID",
+                   help="hämta alla nyckeltal i en nyckeltalsgrupp (id från jam kolada kpi-groups)")
     p.add_argument("--municipality", action="append", help="kommun-, region- eller grupp-id (standard: alla)")
+    p.add_argument("--unit", action="append", metavar="ENHET",
+                   help="enheter (t.ex. V15E144001101): hämta enhetsvärden i stället för kommunvärden")
+    p.add_argument("--units-of", metavar="KOMMUN", help="hämta enhetsvärden för alla enheter i kommunen, t.ex. 1780")
+    p.add_argument("--unit-type", metavar="TYP", help="med --units-of: bara enheter av typen, t.ex. V21 (äldreboenden)")
     p.add_argument("--years", help="år, t.ex. 2015-2022 eller 2018,2020 (standard: alla)")
     p.add_argument("--from-date", help="bara värden ändrade sedan detta datum (ÅÅÅÅ-MM-DD)")
     p.add_argument("--include-deleted", action="store_true", help="ta med värden som Kolada markerat som raderade")
@@ -701,6 +814,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", help="bara grupper som denna kommun ingår i")
     add_kolada(p)
     p.set_defaults(func=_cmd_kolada_groups)
+    p = ksub.add_parser("kpi-groups", help="nyckeltalsgrupper (tematiska urval av nyckeltal), sökbara på titel",
+                        epilog="Exempel: jam kolada kpi-groups äldreomsorg\n"
+                               "         jam kolada kpi-groups --group ID\n"
+                               "         jam kolada fetch --kpi-group ID --municipality 1780",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("words", nargs="*", metavar="ORD", help="ord som ska finnas i gruppens titel")
+    p.add_argument("--group", metavar="ID", help="visa nyckeltalen i denna grupp")
+    add_kolada(p)
+    p.set_defaults(func=_cmd_kolada_kpi_groups)
+    p = ksub.add_parser("units", help="Koladas enheter (äldreboenden, skolor ...) i en kommun",
+                        epilog="Exempel: jam kolada units --municipality 1780 --type V21")
+    p.add_argument("words", nargs="*", metavar="ORD", help="ord som ska finnas i enhetens namn")
+    p.add_argument("--municipality", help="kommunkod, t.ex. 1780 (standard: alla kommuner)")
+    p.add_argument("--type", help="enhetstyp: början på enhetens id, t.ex. V21 (äldreboenden) eller V15 (grundskolor)")
+    add_kolada(p)
+    p.set_defaults(func=_cmd_kolada_units)
 
     p = sub.add_parser("demo", help="kör huvudjobbet på de medföljande data",
                        description="Läser in och granskar allt under data/raw, räknar fram Tabell 1 och 2 och kontrollerar "

@@ -36,6 +36,7 @@ __all__ = [
     "REPRESENTATION",
     "RESOURCES",
     "PARTICIPATION",
+    "ORGANISATIONS",
     "SCHEMAS",
     "FAILURE_COLUMNS",
     "MOMENTS",
@@ -200,10 +201,11 @@ _POLARITY_LABELS: dict[str, str] = {
 }
 
 _ORG_TYPE_LABELS: dict[str, str] = {
-    "kommun": "kommun", "region": "region", "landsting": "region", "nämnd": "nämnd",
-    "förvaltning": "förvaltning", "bolag": "bolag", "kommunalt bolag": "bolag", "annan": "annan",
-    "stadsdelsförvaltning": "förvaltning", "stadsdelsnämnd": "nämnd", "kommunstyrelse": "nämnd", "styrelse": "nämnd",
-    "aktiebolag": "bolag", "ab": "bolag", "moderbolag": "bolag", "dotterbolag": "bolag",
+    "kommun": "kommun", "region": "region", "landsting": "region", "nämnd": "nämnd", "styrelse": "nämnd",
+    "förvaltning": "förvaltning", "bolag": "bolag", "kommunalt bolag": "bolag", "aktiebolag": "bolag",
+    "enhet": "enhet", "verksamhet": "enhet", "skola": "skola", "förskola": "skola", "annan": "annan",
+    "stadsdelsförvaltning": "förvaltning", "stadsdelsnämnd": "nämnd", "kommunstyrelse": "nämnd",
+    "ab": "bolag", "moderbolag": "bolag", "dotterbolag": "bolag",
 }
 
 
@@ -450,6 +452,23 @@ PARTICIPATION = TableSchema(
     checks=("duplicate_keys",),
 )
 
+ORGANISATIONS = TableSchema(
+    name="organisations",
+    title="Organisationer (nämnder, förvaltningar, bolag, enheter)",
+    columns=(
+        Column("id", "id", "text", required=False, nullable=True, aliases=("id", "organisations-id", "organisationsid")),
+        Column("name", "namn", "text", aliases=("namn", "organisation", "organisationsnamn", "name")),
+        Column("type", "typ", "label", aliases=("typ", "organisationstyp", "type"), labels=_ORG_TYPE_LABELS),
+        Column("parent", "förälder", "text", required=False, nullable=True,
+               aliases=("förälder", "foralder", "tillhör", "ingår i", "moderorganisation", "parent")),
+        Column("kolada_code", "kolada-kod", "text", required=False, nullable=True,
+               aliases=("kolada-kod", "koladakod", "kolada_code", "ou-id")),
+        Column("source", "källa", "text", required=False, nullable=True, aliases=("källa", "kalla", "source")),
+    ),
+    key=("id", "name", "parent"),
+    checks=("duplicate_keys",),
+)
+
 #: All schemas by name.
-SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CHECKLIST, PUBLISHED, INDICATORS, RESULTS_CHAIN, REPRESENTATION,
-                                                         RESOURCES, PARTICIPATION)}
+SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CHECKLIST, PUBLISHED, INDICATORS, RESULTS_CHAIN, ORGANISATIONS,
+                                                         REPRESENTATION, RESOURCES, PARTICIPATION)}

@@ -12,8 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = ["Severity", "Polarity", "Sex", "Disadvantaged", "BatchStatus", "Comparison", "ReferenceKind",
-           "Suppression", "CodeProblem", "ChainStatus", "Attainment", "UnitClass", "OccasionScheme", "label",
-           "SEX_WORDS", "SEX_LABELS"]
+           "Suppression", "CodeProblem", "OrganisationType", "ChainStatus", "Attainment", "UnitClass", "OccasionScheme",
+           "label", "SEX_WORDS", "SEX_LABELS"]
 
 
 class Severity(StrEnum):
@@ -78,6 +78,20 @@ class Suppression(StrEnum):
 
     PRIMARY = "primär"
     SECONDARY = "sekundär"
+
+
+class OrganisationType(StrEnum):
+    """Kinds of organisation a report can be about."""
+
+    COUNTRY = "riket"
+    MUNICIPALITY = "kommun"
+    REGION = "region"
+    COMMITTEE = "nämnd"
+    ADMINISTRATION = "förvaltning"
+    COMPANY = "bolag"
+    UNIT = "enhet"
+    SCHOOL = "skola"
+    OTHER = "annan"
 
 
 class CodeProblem(StrEnum):

@@ -42,10 +42,14 @@ till_och_med = "2021"  # sista år som tas med; "" betyder alla år
 jamforelse = "liknande"  # "riket", "liknande", ett Kolada grupp-id (G...) eller koder "0484,0780"
 datamapp = "data/raw/kolada"  # bundlad ögonblicksbild eller egen hämtning med jam kolada fetch
 interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
+excelfil = ""  # skriv också tabellerna till Excel, t.ex. "karlstad.xlsx"; "" betyder ingen Excel-fil
 """),
     code("""
 import jamlib
+from jamlib.ingest.kolada_metadata import read_kpi_metadata, snapshot_date
 from jamlib.report import display as show
+from jamlib.report.about import about_data, about_paragraphs
+from jamlib.report.excel import report_sheets, write_workbook
 from jamlib.report.view import indicator_views
 from jamlib.run import parameters
 
@@ -55,9 +59,11 @@ data = jamlib.load_indicator_folder(show.find_folder(datamapp))
 rapport = jamlib.indicator_report(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()],
                                   until=sista_ar, reference=jamforelse or None)
 show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
-show.show_paragraphs(rapport.sentences["text"], bullets=True)
+stycken = rapport.sentences
+show.show_paragraphs(stycken.loc[stycken["indicator_id"] != "", "text"], bullets=True)
 if rapport.missing_indicators:
     show.show_paragraphs(["Inga värden för: " + ", ".join(rapport.missing_indicators) + "."])
+show.show_paragraphs(stycken.loc[stycken["indicator_id"] == "", "text"])
 """),
     md("""
 ## Indikator för indikator
@@ -70,17 +76,55 @@ for vy in indicator_views(rapport):
     vy.show()
 """),
     md("""
+## Trendtest
+
+Trenden i skillnaden mellan kvinnor och män prövas per indikator med Mann–Kendalls exakta test. Tabellen visar
+vilka år som prövats, p-värdet före och efter justering för antalet test och den anpassade trendlinjen (Theil–Sen)
+för skillnaden kvinnor − män vid första och sista prövade året.
+"""),
+    code("""
+from jamlib.analysis.gaps import format_trend_table
+
+show.show_table(format_trend_table(rapport.trend),
+                caption="Trendtest per indikator (Mann–Kendall, exakt; p justerat med Benjamini–Hochbergs metod)")
+"""),
+    md("""
+## Om data
+
+Vad varje indikator mäter enligt Kolada, varifrån uppgifterna kommer, vilket håll som räknas som bättre och
+varför, när de publicerades och hämtades, och vilka som ingår i jämförelsegruppen.
+"""),
+    code("""
+mapp = show.find_folder(datamapp)
+om_data = about_data(rapport, read_kpi_metadata(mapp), snapshot_date(mapp))
+show.show_paragraphs(about_paragraphs(om_data))
+if excelfil:
+    write_workbook(excelfil, report_sheets(rapport, om_data))
+    show.show_paragraphs([f"Tabellerna finns också i Excel: {excelfil}"])
+"""),
+    md("""
 ## Så ska resultaten läsas
 
 - **Missgynnat kön** avgörs av indikatorns riktning: för väntetid och fallskador är lägre bättre, för
   brukarbedömningar är högre bättre (andelen som besväras av ensamhet: lägre är bättre). Är riktningen
   okänd säger rapporten inte vilket kön som missgynnas.
-- **År i rad** räknar de senaste åren med värden för både kvinnor och män. Ett år utan värden (Koladas
-  brukarundersökning gjordes inte 2021) bryter inte raden men nämns.
-- **Trenden** bedöms med ett exakt test (Kendalls tau, alla ordningar av åren). Med färre än fem år kan inget
-  test bli säkerställt, och då står det att trenden *inte kan avgöras*.
-- **Osäkerhet**: Kolada anger inte hur många som svarat, så konfidensintervall kan inte beräknas. Skillnaderna
-  är beskrivningar av publicerade värden, inte statistiskt prövade.
+- **Påtaglig skillnad**: en skillnad mindre än indikatorns gräns (2 procentenheter för andelar, 2 indexenheter,
+  3 dagar för väntetider, 200 per 100 000 invånare för fallskador) kallas *inte påtaglig* och räknas inte som
+  att något kön missgynnas. Publicerade andelar är avrundade till hela procent, så en skillnad på 1 procentenhet
+  kan vara avrundning.
+- **År i rad** räknar de senaste åren med en påtaglig skillnad åt samma håll, bland åren med värden för både
+  kvinnor och män. Ett år utan värden (Koladas brukarundersökning gjordes inte 2021) bryter inte raden men nämns.
+- **Trenden** bedöms med ett exakt test (Mann–Kendall: alla ordningar av åren räknas). Med färre än fem år kan
+  inget test bli säkerställt, och då står det att trenden *inte kan avgöras*. Orden följer den anpassade
+  trendlinjen: *minskat* eller *ökat* när skillnaden rör sig mot eller från noll, *bytt tecken* när det kön som
+  missgynnas har skiftat, *ingen tydlig trend* när testet inte är säkerställt.
+- **Treårsmedelvärden** (fallskador): varje värde är ett medelvärde av tre år, så två år i följd delar två
+  tredjedelar av sina data. Trenden prövas därför bara på år som inte delar data (det senaste året, tre år
+  tidigare och så vidare).
+- **Flera test**: när trenden prövas för flera indikatorer ökar risken att något ser säkerställt ut av en slump.
+  p-värdena justeras därför för antalet test (Benjamini–Hochbergs metod), och texten bygger på det justerade värdet.
+- **Osäkerhet**: Kolada anger inte hur många som svarat, så konfidensintervall kan inte beräknas. Värdena är
+  beskrivande: skillnaderna är beskrivningar av publicerade värden, inte statistiskt prövade.
 """),
     code("""
 if interaktiv:
@@ -102,17 +146,31 @@ mest, varje organisations egen utveckling och omgångarna sida vid sida.
 omgangar = ""  # t.ex. "2020–2022"; "" betyder alla omgångar i filen
 roller = "deltagare,mentor"
 datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
+publicerade = "data/raw/published"  # mapp med SKR:s tryckta tabeller att jämföra med; "" för ingen jämförelse
 """),
     code("""
+from pathlib import Path
+
 import jamlib
 from jamlib.analysis.checklist import format_rounds_table, organisation_trajectories, rank_improvements
+from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, difference_notes, printed_differences
 from jamlib.report import charts, display as show
 from jamlib.run import parameters
 
 skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
 valda_omgangar = [o.strip() for o in omgangar.split(",") if o.strip()] or sorted(skattningar["round"].unique())
 valda_roller = parameters.check_roles(roller)
+# De medföljande skattningarna per kommun är konstruerade (data/raw/README.md); filnamnet säger det.
+konstruerade = "konstruerad" in Path(datafil).name
+markning = f" ({CONSTRUCTED_LABEL})" if konstruerade else ""
+tryckta = ([jamlib.read_published(f) for f in sorted(Path(show.find_folder(publicerade)).glob("*.csv"))]
+           if publicerade else [])
 show.show_paragraphs([f"Omgångar: {', '.join(valda_omgangar)}. Roller: {', '.join(valda_roller)}."])
+if konstruerade:
+    show.show_paragraphs(["Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara "
+                          "gruppernas medelvärden; de konstruerade skattningarna är gjorda så att medelvärdena blir "
+                          "som i SKR:s tabeller. Kommunernas namn är de deltagande kommunernas, men varje kommuns "
+                          "egna värden är påhittade."])
 """),
     code("""
 for roll in valda_roller:
@@ -121,13 +179,19 @@ for roll in valda_roller:
         antal = ", ".join(f"{k}: {v}" for k, v in tabell.attrs["organisations"].items())
         show.show_heading(f"Omgång {omgang}, {roll}", 2)
         show.show_table(jamlib.format_checklist_table(tabell),
-                        caption=f"Genomsnittlig självskattning per moment (antal organisationer: {antal})")
+                        caption=f"Genomsnittlig självskattning per moment{markning} (antal organisationer: {antal})")
+        for tryckt in tryckta:
+            samma = tryckt[(tryckt["round"] == omgang) & (tryckt["role"] == roll)]
+            if not samma.empty:
+                namn = str(samma["table"].iloc[0])
+                show.show_paragraphs(difference_notes(printed_differences(tabell, samma), namn)
+                                     or [f"Varje cell blir som i {namn}."])
         ranking = rank_improvements(tabell)
         show.show_table(ranking[["rank", "moment", "moment_text", "change_printed"]].rename(columns={
             "rank": "plats", "moment_text": "moment (text)", "change_printed": "förändring"}),
-            caption="Moment rangordnade efter förändring (lika tryckta värden delar plats)")
+            caption=f"Moment rangordnade efter förändring{markning} (lika tryckta värden delar plats)")
         charts.show_chart(charts.trajectory_chart(organisation_trajectories(skattningar, omgang, roll),
-                                                  f"Varje organisations utveckling, {roll}, {omgang}"))
+                                                  f"Varje organisations utveckling, {roll}, {omgang}{markning}"))
 """),
     md("""
 ## Omgångarna sida vid sida
@@ -138,7 +202,7 @@ data finns inget att jämföra ännu; tabellen visar då bara den omgången.
     code("""
 for roll in valda_roller:
     sida = jamlib.compare_rounds(skattningar[skattningar["round"].isin(valda_omgangar)], roll)
-    show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}")
+    show.show_table(format_rounds_table(sida), caption=f"Omgångar sida vid sida, {roll}{markning}")
 """),
 ]
 
@@ -153,22 +217,59 @@ Grupperna är små, så alla test är exakta permutationstest; texten säger nä
     parameters("""
 omgang = "2020–2022"
 datafil = "data/raw/checklist/modellkonceptet_2020_2022_konstruerad.csv"
+publicerade = "data/raw/published"  # mapp med SKR:s tryckta tabeller att jämföra med; "" för ingen jämförelse
 """),
     code("""
+from pathlib import Path
+
 import jamlib
 from jamlib.analysis.checklist import organisation_trajectories
 from jamlib.analysis.narrative import role_sentences
+from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, change_note, difference_notes, printed_differences
 from jamlib.analysis.role_comparison import format_role_table
 from jamlib.report import charts, display as show
 
 skattningar = jamlib.load(show.find_folder(datafil), "checklist", allow_half_points=True, errors="raise").data
 jamforelse = jamlib.compare_roles(skattningar, omgang)
+# De medföljande skattningarna per kommun är konstruerade (data/raw/README.md); filnamnet säger det.
+konstruerade = "konstruerad" in Path(datafil).name
+markning = f" ({CONSTRUCTED_LABEL})" if konstruerade else ""
+tryckta = ([jamlib.read_published(f) for f in sorted(Path(show.find_folder(publicerade)).glob("*.csv"))]
+           if publicerade else [])
+mentorstabell = jamlib.checklist_table(skattningar, omgang, "mentor")
+tryckt_mentorstabell = [t[(t["round"] == omgang) & (t["role"] == "mentor")] for t in tryckta]
+tryckt_mentorstabell = [t for t in tryckt_mentorstabell if not t.empty]
+avvikelser = printed_differences(mentorstabell, tryckt_mentorstabell[0]) if tryckt_mentorstabell else None
 show.show_heading(f"Omgång {omgang}")
-show.show_paragraphs(role_sentences(jamforelse))
-charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}"))
+if konstruerade:
+    show.show_paragraphs(["Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara "
+                          "gruppernas medelvärden; de konstruerade skattningarna är gjorda så att medelvärdena blir "
+                          "som i SKR:s tabeller. Kommunernas namn är de deltagande kommunernas, men varje kommuns "
+                          "egna värden är påhittade, så jämförelserna nedan visar hur analysen fungerar, inte hur det "
+                          "gick för kommunerna."])
+stycken = role_sentences(jamforelse)
+if avvikelser is not None:
+    not_om_forandring = change_note(avvikelser, "mentorernas", str(tryckt_mentorstabell[0]["table"].iloc[0]))
+    if not_om_forandring:
+        stycken.append(not_om_forandring)
+show.show_paragraphs(stycken)
+charts.show_chart(charts.role_chart(jamforelse, f"Mentorer och deltagare, omgång {omgang}{markning}"))
 charts.show_chart(charts.trajectory_chart(organisation_trajectories(skattningar, omgang),
-                                          "Varje organisations utveckling"))
-show.show_table(format_role_table(jamforelse), caption="Jämförelser och exakta test")
+                                          f"Varje organisations utveckling{markning}"))
+show.show_table(format_role_table(jamforelse), caption=f"Jämförelser och exakta test{markning}")
+"""),
+    md("""
+## Mentorernas tabell
+
+Mentorernas medelvärden per moment och tillfälle, i samma form som SKR:s Tabell 2, med en not om varje cell som
+inte blir som i den tryckta tabellen.
+"""),
+    code("""
+show.show_table(jamlib.format_checklist_table(mentorstabell),
+                caption=f"Mentorernas genomsnittliga självskattning per moment, omgång {omgang}{markning}")
+if avvikelser is not None:
+    namn = str(tryckt_mentorstabell[0]["table"].iloc[0])
+    show.show_paragraphs(difference_notes(avvikelser, namn) or [f"Varje cell blir som i {namn}."])
 """),
     md("""
 ## Så ska resultaten läsas

@@ -89,7 +89,8 @@ def _format_p(p: float) -> str:
 
 
 def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, units: str = "organisationer",
-               method: str = "exakt test") -> str:
+               method: str = "exakt test", *, p_adjusted: float | None = None, family_size: int = 1,
+               p_interval: tuple[float, float] | None = None) -> str:
     """A Swedish sentence on what an exact test allows one to say.
 
     Parameters
@@ -106,6 +107,15 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
         What ``n`` counts, e.g. ``"organisationer"`` or ``"år"``.
     method
         The test's name in the text, e.g. ``"exakt test"``.
+    p_adjusted
+        The p-value adjusted for the ``family_size`` tests of one report
+        (Benjamini–Hochberg); when given, it decides and both are shown.
+    family_size
+        How many tests the adjustment covered.
+    p_interval
+        For a p-value estimated by resampling: its 95 % interval. When the
+        interval contains :data:`ALPHA`, the sentence says the result cannot be
+        decided, whatever the estimate.
 
     Returns
     -------
@@ -117,9 +127,18 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
     if minimum_p > ALPHA:
         return (f"{sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {units} kan ett exakt test "
                 f"som lägst ge p = {_format_p(minimum_p)}, så inget resultat kan bli säkerställt på 5-procentsnivån.")
-    if p_value < ALPHA:
-        return f"{sentence_start(what)} är statistiskt säkerställd ({method}, p = {_format_p(p_value)})."
-    return (f"{sentence_start(what)} är inte statistiskt säkerställd ({method}, p = {_format_p(p_value)}); "
+    deciding = p_value if p_adjusted is None or math.isnan(p_adjusted) else p_adjusted
+    if p_adjusted is None or math.isnan(p_adjusted):
+        shown = f"p = {_format_p(p_value)}"
+    else:
+        shown = f"p = {_format_p(p_adjusted)} justerat för {family_size} test, ojusterat {_format_p(p_value)}"
+    if p_interval is not None and p_interval[0] <= ALPHA <= p_interval[1]:
+        return (f"{sentence_start(what)} kan inte avgöras: p är uppskattat med slumpmässiga omfördelningar till "
+                f"{_format_p(deciding)} och kan ligga mellan {_format_p(p_interval[0])} och "
+                f"{_format_p(p_interval[1])}, på båda sidor om 0,05 ({method}).")
+    if deciding < ALPHA:
+        return f"{sentence_start(what)} är statistiskt säkerställd ({method}, {shown})."
+    return (f"{sentence_start(what)} är inte statistiskt säkerställd ({method}, {shown}); "
             "den kan vara slumpmässig.")
 
 

@@ -3,7 +3,7 @@
 ``kpi.json`` (as from ``/v3/kpi``) describes the KPIs of a folder; a bigger
 ``kpi_gender_split.json`` may describe every gender-split KPI. Kolada names the
 source of a KPI at the end of its description ("Källa: Socialstyrelsen ...");
-:func:`read_kpi_metadata` lifts it out. ``snapshot.json`` says when the
+:func:`read_kpi_metadata` lifts it out. ``snapshot.toml`` says when the
 folder's values were fetched, for the report's "Om data".
 """
 
@@ -70,11 +70,13 @@ def read_kpi_metadata(folder: str | Path) -> pd.DataFrame:
 
 
 def snapshot_date(folder: str | Path) -> str | None:
-    """When the folder's values were fetched (``snapshot.json``'s ``hämtad``), or ``None`` when unknown."""
-    path = Path(folder) / "snapshot.json"
+    """When the folder's values were fetched (``snapshot.toml``'s ``hämtad``), or ``None`` when unknown."""
+    import tomllib
+
+    path = Path(folder) / "snapshot.toml"
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     value = document.get("hämtad") if isinstance(document, dict) else None
     return str(value) if value else None

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.kpis import KPI_CURATED
+from jamlib.kpis import polarity_reason
 from jamlib.organisations import municipality_name
 from jamlib.report.indicator_report import IndicatorReport
 from jamlib.vocabulary import Polarity, ReferenceKind
 
-__all__ = ["about_data", "ABOUT_COLUMNS"]
+__all__ = ["about_data", "about_paragraphs", "ABOUT_COLUMNS"]
 
 ABOUT_COLUMNS = ["Indikator", "Id", "Definition", "Källa", "Enhet", "Riktning", "Varför", "Publicerad",
                  "Hämtad", "Jämförelse", "Jämförelsegruppens medlemmar", "Så bildas jämförelsevärdet", "Fil"]
@@ -71,7 +71,6 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
         info = meta.loc[indicator] if indicator in meta.index else None
         polarity = Polarity(own["polarity"].iloc[0]) if not own.empty and own["polarity"].iloc[0] in set(Polarity) \
             else Polarity.UNKNOWN
-        curated = KPI_CURATED.get(indicator, {})
         source_files = ""
         if files is not None and not files.empty:
             source_files = ", ".join(sorted(set(files.loc[files["indicator_id"] == indicator, "source_file"].dropna())))
@@ -84,10 +83,32 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
             "Källa": (info["source"] or "Kolada (RKA)") if info is not None else ("Egen statistik" if source_files else ""),
             "Enhet": own["unit"].dropna().iloc[0] if not own.empty and own["unit"].notna().any() else "",
             "Riktning": _DIRECTION[polarity],
-            "Varför": curated.get("reason", ""),
+            "Varför": polarity_reason(indicator) if polarity != Polarity.UNKNOWN else "",
             "Publicerad": info["publication_date"] if info is not None else "",
             "Hämtad": fetched or "",
             "Jämförelse": label, "Jämförelsegruppens medlemmar": members, "Så bildas jämförelsevärdet": how,
             "Fil": source_files,
         })
     return pd.DataFrame(rows, columns=ABOUT_COLUMNS)
+
+
+def about_paragraphs(about: pd.DataFrame) -> list[str]:
+    """The "Om data" table as short paragraphs for a report: one per indicator, then the comparison once."""
+    paragraphs = []
+    for _, row in about.iterrows():
+        parts = [f"{row['Indikator']} ({row['Id']})."]
+        if row["Definition"]:
+            parts.append(f"Definition: {row['Definition']}")
+        details = [f"Källa: {row['Källa']}" if row["Källa"] else "", f"Enhet: {row['Enhet']}" if row["Enhet"] else "",
+                   f"Riktning: {row['Riktning']}" + (f" ({row['Varför']})" if row["Varför"] else ""),
+                   f"Publicerad: {row['Publicerad']}" if row["Publicerad"] else "",
+                   f"Hämtad: {row['Hämtad']}" if row["Hämtad"] else "", f"Fil: {row['Fil']}" if row["Fil"] else ""]
+        parts.append(". ".join(d for d in details if d) + ".")
+        paragraphs.append(" ".join(parts))
+    if not about.empty and about["Jämförelse"].iloc[0] not in ("", "ingen"):
+        first = about.iloc[0]
+        text = f"Jämförelse: {first['Jämförelse']}."
+        if first["Jämförelsegruppens medlemmar"] and "," in first["Jämförelsegruppens medlemmar"]:
+            text += f" Medlemmar: {first['Jämförelsegruppens medlemmar']}."
+        paragraphs.append(f"{text} {first['Så bildas jämförelsevärdet']}".strip())
+    return paragraphs
