@@ -2,15 +2,14 @@
 
 An entry of the results chain may name the indicator that measures it
 (``indikator``) and the organisation whose values count (``indikatorns
-organisation``: a municipality code, or the entry's own organisation when
-empty). Each is shown with :func:`jamlib.report.view.indicator_view`, built from
+organisation``: a municipality code, or the id or name of an organisation
+without one, such as a company; the entry's own organisation when empty). Each is shown with :func:`jamlib.report.view.indicator_view`, built from
 an :func:`jamlib.report.indicator_report.indicator_report` whose values passed
 disclosure control, exactly as in the indicator report.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -67,19 +66,14 @@ def linked_indicators(overview: ResultsChainOverview, indicators: pd.DataFrame) 
     Returns
     -------
     list of LinkedIndicator
-        ``view`` is ``None`` (and ``message`` says why in Swedish) when the organisation has no
-        municipality code (the indicator report needs one) or has no values for the indicator.
+        ``view`` is ``None`` (and ``message`` says why in Swedish) when the organisation cannot be
+        found among the indicators' organisations or has no values for the indicator.
     """
     from jamlib.report.indicator_report import indicator_report
 
     out = []
     for indicator_id, organisation, title in zip(overview.indicators["indicator_id"],
                                                  overview.indicators["indicator_org"], overview.indicators["title"]):
-        if not re.fullmatch(r"\d{4}", organisation):
-            out.append(LinkedIndicator(title, indicator_id, organisation, None,
-                                       f"{indicator_id} för {organisation} visas inte här: organisationen har ingen "
-                                       "kommunkod, och indikatorrapporten kräver ännu en kod."))
-            continue
         try:
             report = indicator_report(indicators, organisation, [indicator_id], reference=None)
             out.append(LinkedIndicator(title, indicator_id, organisation, indicator_view(report, indicator_id), ""))
