@@ -171,3 +171,18 @@ def test_a_gap_that_changes_sign_is_called_so_with_the_sexes():
     assert "har bytt tecken" in trend["text"] and "(kvinnor missgynnade)" in trend["text"]
     assert "(män missgynnade)" in trend["text"] and "minskat" not in trend["text"]
     assert trend["fitted_start"] > 0 > trend["fitted_end"]
+
+
+def test_false_positive_rate_of_the_moving_average_trend_test_on_simulated_no_trend_series():
+    """bench/bench_trend_truth.py measures this on 4 000 series; 500 here, with a fixed seed."""
+    rng = np.random.default_rng(7)
+    yearly = rng.normal(1500.0, 400.0, size=(500, 17))
+    averaged = (yearly[:, :-2] + yearly[:, 1:-1] + yearly[:, 2:]) / 3  # 15 published 3-year averages, no trend
+    frames = [rows(dict(zip(range(2007, 2022), series)), indicator="N20402", org=f"S{i:03d}",
+                   title="Fallskador bland personer 80+, 3-årsm, antal/100 000 inv", unit="per 100 000 invånare")
+              for i, series in enumerate(averaged)]
+    trend = gap_trend(indicator_gaps(pd.concat(frames, ignore_index=True)))
+    assert len(trend) == 500 and (trend["tested_periods"] == "2009, 2012, 2015, 2018, 2021").all()
+    assert (trend["significant"] == True).mean() <= 0.06  # noqa: E712 (target: at most 6 % at nominal 5 %)
+    overlapping = np.mean([exact_mann_kendall(series).p_value < 0.05 for series in averaged])
+    assert overlapping > 0.12  # what testing every overlapping year gave: about 22 %

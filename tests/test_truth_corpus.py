@@ -15,9 +15,10 @@ the words:
 4. no sex is called disadvantaged on a gap below the materiality threshold;
 5. every sentence about N20402 says that the values are three-year averages.
 
-The whole corpus takes about a minute and a half on the 2-core development
+The whole corpus takes about a minute of CPU on the 2-core development
 machine: the exact null distributions are built once per series length and tie
-pattern and cached, the data are read and the gaps computed once.
+pattern and cached, the data are read and the gaps computed once, and each of
+the 580 summaries takes some 60 ms.
 """
 
 from __future__ import annotations
@@ -52,8 +53,11 @@ _COUNT = re.compile(r"är (större än|mindre än|ungefär lika stor som) median
 @pytest.fixture(scope="module")
 def corpus():
     data = load_indicator_folder(RAW / "kolada")
-    # Kolada gives no counts, so disclosure control hides nothing here; the reports see the same values.
-    assert not suppress_small_counts(data)["suppressed"].any()
+    # Kolada gives no counts and none of the five units is a count, so disclosure control has no base to
+    # act on and the reports see these same values (test_the_corpus_path_is_the_reports_path checks three).
+    assert data["numerator"].isna().all() and data["denominator"].isna().all()
+    sample = data[data["org_code"].isin(["1780", "0000", "0180"])]
+    assert not suppress_small_counts(sample)["suppressed"].any()
     gaps = indicator_gaps(data, indicator_ids=list(KARLSTAD_INDICATORS))
     by_org = {code: frame.reset_index(drop=True) for code, frame in gaps.groupby("org_code")}
     listed = municipalities()

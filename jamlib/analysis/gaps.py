@@ -150,7 +150,8 @@ def indicator_gaps(
         return pd.DataFrame(columns=columns)
     keys = ["org_code", "org_name", "indicator_id", "period"]
     frame = data.assign(org_code=data["org_code"].fillna(""), org_name=data["org_name"].fillna(""))
-    wide = frame.pivot_table(index=keys, columns="sex", values="value", aggfunc="first", dropna=False)
+    # groupby + unstack, not pivot_table(dropna=False), which expands every combination of codes and names
+    wide = frame.groupby([*keys, "sex"], sort=False, dropna=False)["value"].first().unstack("sex")
     wide = wide.reindex(columns=["K", "M", "T"])
     wide.columns = ["value_K", "value_M", "value_T"]
     wide = wide.reset_index()
@@ -332,46 +333,55 @@ def gap_trend(gaps: pd.DataFrame, alpha: float | None = None) -> pd.DataFrame:
                                              independent_years, trend_word)
 
     alpha = ALPHA if alpha is None else alpha
+    both = _both(gaps).dropna(subset=["_start"])
+    both = both.assign(org_code=both["org_code"].fillna(""), org_name=both["org_name"].fillna(""))
+    both = both.sort_values(["org_code", "org_name", "indicator_id", "_start"], kind="stable")
+    if "unit" not in both.columns:
+        both = both.assign(unit=None)
+    if "materiality" not in both.columns:
+        both = both.assign(materiality=0.0)
+    columns = {c: both[c].to_numpy() for c in ("org_code", "org_name", "indicator_id", "indicator_title", "period",
+                                              "polarity", "unit", "materiality")}
+    starts = both["_start"].to_numpy(dtype=int)
+    gap_values = both["gap"].to_numpy(dtype=float)
     rows = []
-    for (code, name, indicator), group in _both(gaps).groupby(["org_code", "org_name", "indicator_id"], dropna=False,
-                                                              sort=False):
-        group = group.dropna(subset=["_start"]).sort_values("_start")
-        n = len(group)
-        title = group["indicator_title"].iloc[0] if n else None
+    groups = both.groupby(["org_code", "org_name", "indicator_id"], sort=False).indices
+    for (code, name, indicator), positions in groups.items():
+        positions = np.asarray(positions)
+        n = len(positions)
+        first = positions[0]
+        title = columns["indicator_title"][first]
         window = _window(indicator, title)
-        years_all = group["_start"].to_numpy(dtype=int)
-        keep = independent_years(years_all, window)
-        tested = group.iloc[keep]
-        years = tested["_start"].to_numpy(dtype=float)
-        values = tested["gap"].to_numpy(dtype=float)
-        unit = difference_unit(group["unit"].iloc[0] if "unit" in group.columns and n else None)
-        threshold = float(group["materiality"].iloc[0]) if "materiality" in group.columns and n else 0.0
-        out = {"org_code": code, "org_name": name, "indicator_id": indicator, "indicator_title": title, "periods": n,
-               "first_period": group["period"].iloc[0] if n else None,
-               "latest_period": group["period"].iloc[-1] if n else None, "moving_average_years": window,
-               "tested_periods": ", ".join(str(int(y)) for y in years), "n_tested": len(tested),
-               "polarity": group["polarity"].iloc[0] if n else None, "_unit": unit, "_threshold": threshold,
-               "_span": f"{tested['period'].iloc[0]}–{tested['period'].iloc[-1]}" if len(tested) else ""}
-        if len(tested) < 3:
-            out.update(slope_per_year=np.nan, fitted_start=np.nan, fitted_end=np.nan, kendall_s=np.nan,
-                       kendall_tau=np.nan, p_value=np.nan, minimum_p=np.nan, significant=None)
-        else:
+        tested = positions[independent_years(starts[positions], window)]
+        years, values = starts[tested].astype(float), gap_values[tested]
+        out = {"org_code": code or None, "org_name": name, "indicator_id": indicator, "indicator_title": title,
+               "periods": n, "first_period": columns["period"][first], "latest_period": columns["period"][positions[-1]],
+               "moving_average_years": window, "tested_periods": ", ".join(str(int(y)) for y in years),
+               "n_tested": len(tested), "polarity": columns["polarity"][first],
+               "_unit": difference_unit(columns["unit"][first]), "_threshold": float(columns["materiality"][first] or 0),
+               "_span": f"{columns['period'][tested[0]]}–{columns['period'][tested[-1]]}" if len(tested) else "",
+               "slope_per_year": np.nan, "fitted_start": np.nan, "fitted_end": np.nan, "kendall_s": np.nan,
+               "kendall_tau": np.nan, "p_value": np.nan, "minimum_p": np.nan, "p_adjusted": np.nan,
+               "tests_in_family": 0, "_family": (code, name)}
+        if len(tested) >= 3:
             test = exact_mann_kendall(values)
             slope, start, end = fitted_line(years, values)
             out.update(slope_per_year=slope, fitted_start=start, fitted_end=end, kendall_s=test.s,
                        kendall_tau=test.tau, p_value=test.p_value, minimum_p=test.minimum_p)
         rows.append(out)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
+    if not rows:
         return pd.DataFrame(columns=_TREND_COLUMNS)
-    frame["p_adjusted"] = np.nan
-    frame["tests_in_family"] = 0
-    for _, family in frame.groupby(["org_code", "org_name"], dropna=False, sort=False):
-        made = family["p_value"].notna()
-        frame.loc[family.index, "p_adjusted"] = adjust_p_values(family["p_value"].to_numpy(dtype=float))
-        frame.loc[family.index, "tests_in_family"] = int(made.sum())
+    families: dict[tuple[str, str], list[dict]] = {}
+    for out in rows:
+        families.setdefault(out["_family"], []).append(out)
+    for members in families.values():
+        adjusted = adjust_p_values(np.array([m["p_value"] for m in members], dtype=float))
+        made = int(np.sum(~np.isnan([m["p_value"] for m in members])))
+        for member, value in zip(members, adjusted):
+            member["p_adjusted"], member["tests_in_family"] = float(value), made
+    frame = pd.DataFrame(rows)
     texts, words, directions, significant = [], [], [], []
-    for _, row in frame.iterrows():
+    for row in rows:
         label = moving_average_label(row["moving_average_years"]) if row["moving_average_years"] > 1 else ""
         what = "trenden" + (f" i {label}a" if label else "")
         if pd.isna(row["p_value"]):

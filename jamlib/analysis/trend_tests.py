@@ -254,17 +254,23 @@ def independent_years(years: np.ndarray, window: int) -> np.ndarray:
 def fitted_line(years: np.ndarray, values: np.ndarray) -> tuple[float, float, float]:
     """Theil–Sen line through the values: slope per year, and its value at the first and last year.
 
+    The slope is the median of the slopes between all pairs of years and the
+    intercept ``median(y) - slope * median(x)``, as ``scipy.stats.theilslopes``
+    computes them (checked against it in the tests), without its confidence
+    interval, which is not used.
+
     Returns
     -------
     tuple of float
-        ``(slope, start, end)``; the intercept is scipy's (median of ``y - slope * x``).
+        ``(slope, start, end)``.
     """
-    from scipy import stats
-
     x = np.asarray(years, dtype=float)
     y = np.asarray(values, dtype=float)
-    result = stats.theilslopes(y, x)
-    slope, intercept = float(result[0]), float(result[1])
+    upper = np.triu_indices(x.size, k=1)
+    dx = x[upper[1]] - x[upper[0]]
+    keep = dx > 0
+    slope = float(np.median((y[upper[1]] - y[upper[0]])[keep] / dx[keep]))
+    intercept = float(np.median(y) - slope * np.median(x))
     return slope, intercept + slope * x[0], intercept + slope * x[-1]
 
 
