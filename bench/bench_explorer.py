@@ -1,7 +1,8 @@
 """Benchmark: one update of the JupyterLab indicator explorer against the 200 ms budget.
 
 Measures what happens on every change of municipality, indicator or reference
-(``jamlib.report.explorer.explorer_view`` plus the chart's specification) over a
+(``jamlib.report.explorer.explorer_view`` plus the chart's display bundle: its
+specification and static SVG, as ``show_chart`` builds them) over a
 sample of choices on the bundled Kolada data, and prints the median and worst
 time and their ratio to the 200 ms budget (below 1.0 is within budget).
 
@@ -21,20 +22,21 @@ BUDGET = 0.200
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
+    from jamlib.report.charts import chart_bundle
     from jamlib.report.explorer import ExplorerState, explorer_view
     from jamlib.report.indicator_report import load_indicator_folder
 
     data = load_indicator_folder(ROOT / "data" / "raw" / "kolada")
     state = ExplorerState(data)
     codes = [code for _, code in state.municipalities][::15]
-    explorer_view(state, codes[0], next(iter(state.by_indicator)), "riket")[0].to_dict()  # the widget's first draw
+    chart_bundle(explorer_view(state, codes[0], next(iter(state.by_indicator)), "riket")[0])  # the widget's first draw
     times = []
     for index, code in enumerate(codes):
         indicator = list(state.by_indicator)[index % len(state.by_indicator)]
         reference = "liknande" if index % 2 else "riket"
         started = time.perf_counter()
         chart, _ = explorer_view(state, code, indicator, reference)
-        chart.to_dict()
+        chart_bundle(chart)
         times.append(time.perf_counter() - started)
     median, worst = statistics.median(times), max(times)
     print(f"explorer update, {len(times)} changes: median {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms")

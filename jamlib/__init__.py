@@ -46,6 +46,7 @@ _PUBLIC: dict[str, str] = {
     "ingest_folder": "jamlib.ingest.store",
     "load_processed": "jamlib.ingest.store",
     "load_indicator_folder": "jamlib.report.indicator_report",
+    "load_checked": "jamlib.ingest.checked",
     "read_published": "jamlib.ingest.published",
     "KoladaClient": "jamlib.ingest.kolada_client",
     # analysis
@@ -61,7 +62,11 @@ _PUBLIC: dict[str, str] = {
     "compare_with_reference": "jamlib.analysis.gaps",
     "suppress_small_counts": "jamlib.analysis.disclosure",
     "representation_shares": "jamlib.analysis.representation",
+    "representation_summary": "jamlib.analysis.representation",
+    "resources_per_person": "jamlib.analysis.representation",
     "results_chain_overview": "jamlib.analysis.results_chain",
+    "check_results_chain": "jamlib.analysis.results_chain",
+    "organisation_history": "jamlib.analysis.model_history",
     # report
     "indicator_report": "jamlib.report.indicator_report",
     "IndicatorReport": "jamlib.report.indicator_report",
@@ -91,11 +96,13 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from jamlib.analysis.disclosure import suppress_small_counts
     from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
     from jamlib.analysis.published import check_published_table, suggest_corrections
-    from jamlib.analysis.representation import representation_shares
-    from jamlib.analysis.results_chain import results_chain_overview
+    from jamlib.analysis.model_history import organisation_history
+    from jamlib.analysis.representation import representation_shares, representation_summary, resources_per_person
+    from jamlib.analysis.results_chain import check_results_chain, results_chain_overview
     from jamlib.analysis.role_comparison import compare_roles
     from jamlib.errors import (DataFileError, DisclosureError, JamlibError, KoladaError, NoDataError,
                                OutputFileError, ParameterError, ValidationError)
+    from jamlib.ingest.checked import load_checked
     from jamlib.ingest.kolada_client import KoladaClient
     from jamlib.ingest.published import read_published
     from jamlib.ingest.store import ingest_folder, load_processed

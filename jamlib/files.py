@@ -12,23 +12,76 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
 import re
-import tempfile
+import secrets
+import time
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from jamlib.errors import JamlibError
+from jamlib.errors import JamlibError, OutputFileError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["atomic_write", "write_parquet", "write_csv", "write_json", "safe_cell", "safe_filename", "inside"]
+__all__ = ["atomic_write", "write_parquet", "write_csv", "excel_csv", "write_json", "safe_cell", "safe_filename",
+           "inside"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+#: Attempts at replacing a file that another program holds open (Windows: Excel, a virus scanner, a backup
+#: client). Scanners let go within a fraction of a second; Excel does not, and then the user is told.
+_REPLACE_ATTEMPTS = 4
+_REPLACE_PAUSE = 0.15
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _create_temporary(folder: Path, name: str) -> tuple[int, Path]:
+    """Create a new, empty temporary file beside ``name`` with the permissions the umask gives.
+
+    :func:`tempfile.mkstemp` creates files with mode 0600, which would make
+    every report unreadable for colleagues on a shared folder; ``os.open`` with
+    0666 lets the user's umask decide, as for any other program's files.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+    for _ in range(100):
+        tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "Ingen ledig tillfällig fil", str(folder / f".{name}.tmp"))
+
+
+def _output_error(path: Path, error: OSError, replacing: bool) -> OutputFileError:
+    """The Swedish explanation of why ``path`` could not be written."""
+    if error.errno in _DISK_FULL or getattr(error, "winerror", None) == 112:
+        return OutputFileError(f"Disken är full: {path} kunde inte skrivas. Den tidigare filen är orörd. "
+                               "Frigör utrymme och försök igen.", str(path))
+    if isinstance(error, PermissionError) and replacing:
+        return OutputFileError(f"Filen {path} är låst och kan inte ersättas, troligen för att den är öppen i ett "
+                               "annat program. Stäng filen i Excel (eller programmet som har den öppen) och försök "
+                               "igen. Den tidigare filen är orörd.", str(path))
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return OutputFileError(f"Mappen {path.parent} går inte att skriva i (skrivskyddad eller saknar behörighet), "
+                               f"så {path.name} kunde inte sparas. Välj en annan mapp eller be om skrivrätt.", str(path))
+    return OutputFileError(f"{path} kunde inte skrivas: {error.strerror or error}.", str(path))
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    for attempt in range(_REPLACE_ATTEMPTS):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if attempt == _REPLACE_ATTEMPTS - 1:
+                raise
+            time.sleep(_REPLACE_PAUSE)
 
 
 @contextlib.contextmanager
@@ -47,18 +100,50 @@ def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[io.IOBase]:
     file object
         Write to it; if the block raises, the temporary file is removed and
         ``path`` is left as it was.
+
+    Raises
+    ------
+    OutputFileError
+        When the file is locked (open in Excel), the folder is read-only or
+        the disk is full; the message names the file and what to do, and the
+        earlier file is left as it was.
+
+    Notes
+    -----
+    The new file gets the permissions the user's umask gives (usually
+    readable by everyone who may read the folder), like files written by any
+    other program.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _create_temporary(path.parent, path.name)
+    except OSError as error:
+        raise _output_error(path, error, replacing=False) from error
+    try:
+        try:
+            handle = os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {}))
+        except BaseException:
+            os.close(fd)
+            raise
+        with handle:
+            try:
+                yield handle
+            except OSError as error:  # the caller's writing: only a full disk is ours to explain
+                if error.errno in _DISK_FULL:
+                    raise _output_error(path, error, replacing=False) from error
+                raise
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as error:
+                raise _output_error(path, error, replacing=False) from error
+        try:
+            _replace(tmp, path)
+        except OSError as error:
+            raise _output_error(path, error, replacing=path.exists()) from error
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
@@ -73,23 +158,48 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
     _write_with(Path(path), lambda h: frame.to_parquet(h, index=False))
 
 
+def _neutralise_line(line: str) -> str:
+    if line.startswith(_FORMULA_START):
+        try:
+            float(line.replace(",", ".").replace("\u2212", "-"))
+            return line  # a plain negative number such as "-1,5"
+        except ValueError:
+            return "'" + line
+    return line
+
+
 def safe_cell(value: object) -> object:
     """Neutralise a text cell that a spreadsheet would run as a formula.
 
     A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets
-    a leading apostrophe, which Excel shows as text. Numbers are left alone.
+    a leading apostrophe, which Excel shows as text. Line breaks inside a cell
+    become ``\n`` (a bare carriage return would end the CSV record in some
+    programs and start a new row with whatever follows), and every line of a
+    multi-line cell is neutralised the same way. Numbers are left alone.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value.replace(",", "."))
-            return value  # a plain negative number such as "-1,5"
-        except ValueError:
-            return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if "\r" in value or "\n" in value:
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return "\n".join(_neutralise_line(line) for line in lines)
+    return _neutralise_line(value)
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` as a CSV that Swedish Excel opens: UTF-8 with BOM, ``;``, no formulas."""
+def excel_csv(frame: pd.DataFrame) -> bytes:
+    """``frame`` as the bytes of a CSV that Swedish Excel opens, with no cell that can run as a formula.
+
+    UTF-8 with BOM, ``;`` between fields, decimal comma, CRLF line ends,
+    every text cell and column name passed through :func:`safe_cell`.
+
+    Parameters
+    ----------
+    frame
+        Any table; it is not modified.
+
+    Returns
+    -------
+    bytes
+    """
     import pandas as pd
 
     safe = frame.copy()
@@ -97,11 +207,13 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(safe_cell)
     safe.columns = [safe_cell(str(c)) for c in safe.columns]
+    return safe.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n").encode("utf-8-sig")
 
-    def writer(handle: io.BufferedWriter) -> None:
-        handle.write(safe.to_csv(sep=";", index=False, decimal=",").encode("utf-8-sig"))
 
-    _write_with(Path(path), writer)
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` atomically as :func:`excel_csv` (what Swedish Excel opens, no formulas)."""
+    data = excel_csv(frame)
+    _write_with(Path(path), lambda handle: handle.write(data))
 
 
 def write_json(data: object, path: str | Path) -> None:
@@ -110,17 +222,23 @@ def write_json(data: object, path: str | Path) -> None:
 
 
 
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def safe_filename(*parts: str, suffix: str = ".html") -> str:
     """A file name from codes and names: letters (å, ä, ö kept), digits, ``-`` and ``_`` only.
 
     ``"../../etc"`` becomes ``"etc"``-like text; the result never contains a
-    path separator or starts with a dot, and is at most 120 characters.
+    path separator or starts with a dot, is never a Windows device name
+    (``con``, ``nul``, ``com1``, ...), and is at most 120 characters before the suffix.
     """
     text = "_".join(unicodedata.normalize("NFC", str(p)).strip() for p in parts if str(p).strip())
     text = text.lower()
     text = re.sub(r"[^\w\-]+", "_", text, flags=re.UNICODE)
-    text = re.sub(r"_+", "_", text).strip("._-")
-    return (text[:120] or "rapport") + suffix
+    text = re.sub(r"_+", "_", text).strip("._-")[:120] or "rapport"
+    if text.split(".")[0].upper() in _WINDOWS_DEVICES:  # "con.html" cannot be created on Windows
+        text += "_"
+    return text + suffix
 
 
 def inside(folder: Path, name: str) -> Path:

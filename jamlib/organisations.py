@@ -1,14 +1,26 @@
-"""Swedish municipality and region codes (from the bundled Kolada snapshot).
+"""Organisations: municipalities, regions and the committees, companies and units inside them.
+
+Municipality and region codes come from the bundled Kolada snapshot.
 
 Codes are 4-digit strings: ``"0180"`` is Stockholm, ``"1780"`` Karlstad,
 ``"0000"`` Riket and ``"0001"``-``"0025"`` the regions. Excel and papermill
 often turn ``"0180"`` into the number 180; :func:`normalise_code` recognises
 that and says so, instead of silently analysing another municipality.
+
+Committees (nämnder), companies (bolag), schools and units have no Kolada code.
+:func:`organisation_table` gives every organisation an id: its Kolada code where
+it has one, otherwise a stable slug of its name (``"Kfast AB"`` -> ``"kfast-ab"``),
+so that own statistics are keyed the same way as Kolada's. Users name an
+organisation by code or by name as written in their data
+(:func:`resolve_organisation`); a name that fits several is refused with the
+candidates listed.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,10 +30,11 @@ import pandas as pd
 
 from jamlib.errors import ParameterError
 from jamlib.formatting import split_list
-from jamlib.vocabulary import CodeProblem
+from jamlib.vocabulary import CodeProblem, OrganisationType
 
 __all__ = ["municipalities", "municipality_name", "normalise_code", "CodeCheck", "check_municipality_code",
-           "check_code_list", "municipality_groups"]
+           "check_code_list", "municipality_groups", "Organisation", "organisation_table", "organisation_id",
+           "resolve_organisation", "with_organisation_ids", "ORGANISATION_COLUMNS"]
 
 
 @lru_cache(maxsize=1)
@@ -193,3 +206,203 @@ def municipality_groups(path: str | Path | None = None) -> pd.DataFrame:
     document = json.loads(_groups_text(None if path is None else str(path)))
     rows = [(g["id"], g["title"], m["id"], m.get("title")) for g in document.get("values", []) for m in g.get("members", [])]
     return pd.DataFrame(rows, columns=["group_id", "group_title", "member_code", "member_name"])
+
+
+#: Columns of the organisation table.
+ORGANISATION_COLUMNS = ["id", "name", "type", "parent", "kolada_code"]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One organisation.
+
+    Attributes
+    ----------
+    id
+        The Kolada code (``"1780"``) or a slug of the name (``"kfast-ab"``).
+    name
+        The name as users write it.
+    type
+        :class:`~jamlib.vocabulary.OrganisationType`.
+    parent
+        The id of the organisation it belongs to, or ``None``.
+    kolada_code
+        The Kolada code, or ``None`` for organisations Kolada does not know.
+    """
+
+    id: str
+    name: str
+    type: OrganisationType
+    parent: str | None = None
+    kolada_code: str | None = None
+
+    @property
+    def is_kolada(self) -> bool:
+        """Whether Kolada publishes values for it (a municipality, a region or Riket)."""
+        return self.kolada_code is not None
+
+
+def organisation_id(name: str) -> str:
+    """The stable id of an organisation without a Kolada code: a slug of its name.
+
+    Letters are lower-cased, å, ä, ö become a, a, o, everything else that is not a letter
+    or digit becomes ``-``: ``"Vård- och omsorgsnämnden"`` -> ``"vard-och-omsorgsnamnden"``.
+    """
+    text = unicodedata.normalize("NFKD", str(name).strip().lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "organisation"
+
+
+def _kolada_rows() -> list[dict]:
+    rows = []
+    for code, (name, kind) in sorted(_registry().items()):
+        kind_name = (OrganisationType.COUNTRY if code == "0000" else
+                     OrganisationType.MUNICIPALITY if kind == "K" else OrganisationType.REGION)
+        rows.append({"id": code, "name": name, "type": kind_name, "parent": None, "kolada_code": code})
+    return rows
+
+
+def organisation_table(data: pd.DataFrame | None = None, own: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every organisation that can be reported on.
+
+    Parameters
+    ----------
+    data
+        Validated rows of any table with ``org_code`` and/or ``org_name``: every organisation named
+        there without a Kolada code is added (type "annan" unless ``own`` says otherwise).
+    own
+        The user's own organisation table (``id`` optional, ``name``, ``type``, ``parent``,
+        ``kolada_code`` optional), e.g. Kfast AB, a company of Eskilstuna kommun.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ORGANISATION_COLUMNS`, one row per id: Kolada's municipalities, regions and Riket,
+        then the user's own organisations.
+    """
+    rows = {row["id"]: row for row in _kolada_rows()}
+    if own is not None and not own.empty:
+        for record in own.to_dict("records"):
+            name = _text(record.get("name"))
+            if not name:
+                continue
+            code = _text(record.get("kolada_code"))
+            ident = _text(record.get("id")) or code or organisation_id(name)
+            kind = _text(record.get("type"))
+            parent = _text(record.get("parent"))
+            rows[ident] = {"id": ident, "name": name,
+                           "type": OrganisationType(kind) if kind in set(OrganisationType) else OrganisationType.OTHER,
+                           "parent": _parent_id(parent, rows) if parent else None, "kolada_code": code}
+    if data is not None and not data.empty and "org_name" in data.columns:
+        codes = data["org_code"] if "org_code" in data.columns else pd.Series(None, index=data.index, dtype=object)
+        names = data.loc[codes.isna() & data["org_name"].notna(), "org_name"].astype(str).str.strip()
+        named = {_name_key(row["name"]) for row in rows.values() if row["kolada_code"] is None}
+        for name in dict.fromkeys(names):
+            ident = organisation_id(name)
+            if ident not in rows and name and _name_key(name) not in named:
+                rows[ident] = {"id": ident, "name": name, "type": OrganisationType.OTHER, "parent": None,
+                               "kolada_code": None}
+    return pd.DataFrame(list(rows.values()), columns=ORGANISATION_COLUMNS)
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _parent_id(parent: str, rows: dict[str, dict]) -> str:
+    if parent in rows:
+        return parent
+    check = normalise_code(parent)
+    if check.code is not None and check.problem in (None, CodeProblem.LEADING_ZERO):
+        return check.code
+    for ident, row in rows.items():
+        if _name_key(row["name"]) == _name_key(parent):
+            return ident
+    return organisation_id(parent)
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: case and spacing ignored, "kommun"/"region"/"s kommun" endings dropped."""
+    text = " ".join(str(name).lower().split())
+    return re.sub(r"(s)? (kommun|region|landsting)$", "", text)
+
+
+def resolve_organisation(value: object, table: pd.DataFrame | None = None,
+                         parameter: str = "organisation") -> Organisation:
+    """The organisation a user meant by a code, an id or a name.
+
+    Parameters
+    ----------
+    value
+        ``"1780"``, ``1780``, ``"180"`` (repaired to ``"0180"``), ``"kfast-ab"``, ``"Kfast AB"``,
+        ``"Karlstads kommun"`` or ``"Socialnämnden Eskilstuna"``.
+    table
+        :func:`organisation_table` (default: Kolada's municipalities and regions only).
+    parameter
+        The parameter's name, for messages.
+
+    Returns
+    -------
+    Organisation
+
+    Raises
+    ------
+    ParameterError
+        When nothing fits (naming close candidates) or several organisations fit (listing them).
+    """
+    table = organisation_table() if table is None else table
+    by_id = table.set_index("id", drop=False)
+    text = str(value).strip() if value is not None else ""
+    if isinstance(value, (int, float)) or text.isdigit():
+        return _organisation(by_id.loc[check_municipality_code(value, parameter)])
+    if text in by_id.index:
+        return _organisation(by_id.loc[text])
+    key = _name_key(text)
+    hits = table[table["name"].map(_name_key) == key]
+    if hits.empty:
+        hits = table[table["id"] == organisation_id(text)]
+    if hits.empty:  # "Socialnämnden Eskilstuna": a name followed by its parent's name
+        parents = table.set_index("id")["name"].to_dict()
+        full = table["name"].map(_name_key) + " " + table["parent"].map(lambda p: _name_key(parents.get(p, p or "")))
+        hits = table[full.str.strip() == key]
+    if len(hits) == 1:
+        return _organisation(hits.iloc[0])
+    if len(hits) > 1:
+        names = "; ".join(f"{r['name']} ({r['id']}{', ' + str(r['parent']) if r['parent'] else ''})"
+                          for _, r in hits.iterrows())
+        raise ParameterError(f"{parameter} {text!r} passar flera organisationer: {names}. Ange id:t i stället.")
+    close = [n for n in table["name"] if key and key[:4] in _name_key(n)][:5]
+    hint = f" Menade du {', '.join(close)}?" if close else ""
+    raise ParameterError(f"{parameter} {text!r} är ingen känd kommun, region eller organisation i data.{hint}")
+
+
+def _organisation(row: pd.Series) -> Organisation:
+    return Organisation(str(row["id"]), str(row["name"]), OrganisationType(row["type"]), _text(row["parent"]),
+                        _text(row["kolada_code"]))
+
+
+def with_organisation_ids(frame: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``frame`` where rows without a Kolada code get their organisation's id in ``org_code``.
+
+    A name found in ``table`` (:func:`organisation_table`) gets that organisation's id, so own statistics
+    for "Kfast AB (Eskilstuna Kommunfastigheter AB)" are keyed ``"kfast-ab"`` as the user's organisation
+    file says; other names get :func:`organisation_id`. The name stays in ``org_name``. A new frame when
+    anything changes; the input itself when every row already has a code.
+    """
+    if "org_name" not in frame.columns:
+        return frame.copy()
+    codes = frame["org_code"] if "org_code" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    missing = codes.isna() & frame["org_name"].notna()
+    if not missing.any():
+        return frame
+    known: dict[str, str] = {}
+    if table is not None:
+        own = table[table["kolada_code"].isna()]
+        known = dict(zip(own["name"].map(_name_key), own["id"]))
+    out = frame.copy()
+    ids = out.loc[missing, "org_name"].map(lambda name: known.get(_name_key(name)) or organisation_id(name))
+    out["org_code"] = codes.astype(object).where(~missing, ids)
+    return out

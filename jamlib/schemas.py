@@ -1,7 +1,9 @@
 """The data model of jamlib, declared in one place.
 
-Four tables are described here: checklist scores, published aggregates,
-gender-disaggregated indicators and results-chain entries. Each is a
+Seven tables are described here: checklist scores, published aggregates,
+gender-disaggregated indicators, results-chain entries, representation units
+(acts, teams, staff groups with counts by sex and money), resources per sex
+(gender budgeting) and participation in the model's rounds. Each is a
 :class:`TableSchema`: which columns exist, which names users may give them in
 their files (Swedish and English aliases), which values are allowed, and which
 table-wide checks apply. The code that applies these declarations lives in
@@ -22,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
+from jamlib.vocabulary import Attainment, ChainStatus, OccasionScheme, UnitClass
+
 __all__ = [
     "Column",
     "TableSchema",
@@ -29,9 +33,18 @@ __all__ = [
     "PUBLISHED",
     "INDICATORS",
     "RESULTS_CHAIN",
+    "ORGANISATIONS",
+    "REPRESENTATION",
+    "RESOURCES",
+    "PARTICIPATION",
     "SCHEMAS",
+    "FAILURE_COLUMNS",
     "MOMENTS",
     "OCCASIONS",
+    "SKR_OCCASIONS",
+    "BEFORE_AFTER_OCCASIONS",
+    "YEAR_OCCASIONS",
+    "OCCASION_SCHEMES",
     "ROLES",
     "LEVELS",
     "GOALS",
@@ -55,16 +68,40 @@ MOMENTS: dict[int, str] = {
     10: "Struktur och kultur stöder fortsatt utveckling",
 }
 
-#: Scoring occasions of a round, in order.
-OCCASIONS: tuple[str, ...] = ("uppstart", "träff 1", "träff 2", "träff 3")
+#: The four scoring occasions of an SKR round (Modellkonceptet), in order.
+SKR_OCCASIONS: tuple[str, ...] = ("uppstart", "träff 1", "träff 2", "träff 3")
 
-#: Display labels of the occasions as printed in the SKR report.
+#: Self-assessments before, during and after a round (the Eskilstuna report: "Inför projektets start,
+#: under dess gång och vid dess slut genomförde varje kommun en självskattning").
+BEFORE_AFTER_OCCASIONS: tuple[str, ...] = ("före", "under", "efter")
+
+#: Years as occasions, for year-on-year self-assessments ("från 2017 till 2018").
+YEAR_OCCASIONS: tuple[str, ...] = tuple(str(year) for year in range(1990, 2101))
+
+#: The ways a round can name its occasions. Each round uses one scheme; which one is read from its labels.
+OCCASION_SCHEMES: dict[OccasionScheme, tuple[str, ...]] = {
+    OccasionScheme.SKR: SKR_OCCASIONS,
+    OccasionScheme.BEFORE_AFTER: BEFORE_AFTER_OCCASIONS,
+    OccasionScheme.YEARS: YEAR_OCCASIONS,
+}
+
+#: Every scoring occasion jamlib knows, each scheme in its own order (SKR's four first).
+OCCASIONS: tuple[str, ...] = SKR_OCCASIONS + BEFORE_AFTER_OCCASIONS + YEAR_OCCASIONS
+
+#: Display labels of the occasions (SKR's as printed in the SKR report).
 OCCASION_DISPLAY: dict[str, str] = {
     "uppstart": "Uppstart",
     "träff 1": "Träff 1",
     "träff 2": "Träff 2",
     "träff 3": "Träff 3",
+    "före": "Före",
+    "under": "Under",
+    "efter": "Efter",
+    **{year: year for year in YEAR_OCCASIONS},
 }
+
+#: Columns of a failure table (validation, and the cross-row checks of :mod:`jamlib.analysis`).
+FAILURE_COLUMNS: list[str] = ["file", "row", "column", "value", "rule", "severity", "message"]
 
 ROLES: tuple[str, ...] = ("deltagare", "mentor")
 
@@ -117,6 +154,30 @@ _OCCASION_LABELS: dict[str, str] = {
         for sep in (" ", "", "_", "-")
     },
     "1": "träff 1", "2": "träff 2", "3": "träff 3",
+    **{label: "före" for label in ("före", "fore", "inför", "infor", "innan", "före start", "inför start", "before")},
+    **{label: "under" for label in ("under", "under arbetet", "under omgången", "mitt", "halvvägs", "during")},
+    **{label: "efter" for label in ("efter", "vid slut", "slut", "efter omgången", "after")},
+    **{year: year for year in YEAR_OCCASIONS},
+}
+
+_STATUS_LABELS: dict[str, str] = {
+    **{label: ChainStatus.PLANNED for label in ("planerad", "planerat", "planerade", "plan", "planned", "mål", "önskat")},
+    **{label: ChainStatus.ACHIEVED for label in ("uppnådd", "uppnått", "uppnådda", "genomförd", "genomfört", "genomförda",
+                                                 "klar", "klart", "achieved", "done", "infört", "införd")},
+}
+
+_ATTAINMENT_LABELS: dict[str, str] = {
+    **{label: Attainment.MET for label in ("uppnått", "uppnådd", "ja", "helt", "met", "achieved")},
+    **{label: Attainment.PARTLY for label in ("delvis", "delvis uppnått", "delvis uppnådd", "partly", "partially")},
+    **{label: Attainment.NOT_MET for label in ("ej uppnått", "ej uppnådd", "inte uppnått", "nej", "ej", "not met")},
+}
+
+_CLASS_LABELS: dict[str, str] = {
+    **{label: UnitClass.WOMEN for label in ("kvinnodominerad", "kvinnodominerat", "kvinnor", "flickor", "tjejer",
+                                            "flickor/kvinnor", "kvinnor/flickor", "dam", "damer", "damlag", "flicklag")},
+    **{label: UnitClass.MEN for label in ("mansdominerad", "mansdominerat", "män", "pojkar", "killar", "pojkar/män",
+                                          "män/pojkar", "herr", "herrar", "herrlag", "pojklag")},
+    **{label: UnitClass.MIXED for label in ("mixad", "mixat", "mixed", "blandad", "blandat", "jämn", "jämnt", "båda")},
 }
 
 _LEVEL_LABELS: dict[str, str] = {
@@ -140,8 +201,11 @@ _POLARITY_LABELS: dict[str, str] = {
 }
 
 _ORG_TYPE_LABELS: dict[str, str] = {
-    "kommun": "kommun", "region": "region", "landsting": "region", "nämnd": "nämnd",
-    "förvaltning": "förvaltning", "bolag": "bolag", "kommunalt bolag": "bolag", "annan": "annan",
+    "kommun": "kommun", "region": "region", "landsting": "region", "nämnd": "nämnd", "styrelse": "nämnd",
+    "förvaltning": "förvaltning", "bolag": "bolag", "kommunalt bolag": "bolag", "aktiebolag": "bolag",
+    "enhet": "enhet", "verksamhet": "enhet", "skola": "skola", "förskola": "skola", "annan": "annan",
+    "stadsdelsförvaltning": "förvaltning", "stadsdelsnämnd": "nämnd", "kommunstyrelse": "nämnd",
+    "ab": "bolag", "moderbolag": "bolag", "dotterbolag": "bolag",
 }
 
 
@@ -239,6 +303,8 @@ CHECKLIST = TableSchema(
         Column("moment", "moment", "integer", aliases=("moment", "momentnummer", "nr"), minimum=1, maximum=10),
         Column("score", "poäng", "number", aliases=("poäng", "poang", "skattning", "score"), minimum=1, maximum=4),
         Column("rater", "skattare", "text", required=False, nullable=True, aliases=("skattare", "respondent", "person", "rater")),
+        Column("mentor_group", "mentorgrupp", "text", required=False, nullable=True,
+               aliases=("mentorgrupp", "grupp", "benchmarkinggrupp", "nätverk", "mentor_group")),
     ),
     key=("round", "org_name", "occasion", "moment", "rater"),
     checks=("half_points", "duplicate_keys"),
@@ -284,23 +350,125 @@ INDICATORS = TableSchema(
     checks=("org_identified", "share_range", "numerator_denominator", "duplicate_keys", "sex_completeness"),
 )
 
+_PARENT = Column("parent", "överordnad", "text", required=False, nullable=True,
+                 aliases=("överordnad", "overordnad", "huvudman", "moderorganisation", "tillhör", "parent"))
+_ORG_TYPE = Column("org_type", "organisationstyp", "label", required=False, nullable=True,
+                   aliases=("organisationstyp", "typ av organisation", "org_type"), labels=_ORG_TYPE_LABELS)
+_SOURCE = Column("source", "källa", "text", required=False, nullable=True, aliases=("källa", "kalla", "source"))
+
 RESULTS_CHAIN = TableSchema(
     name="results_chain",
     title="Resultatkedjan",
     columns=(
         _ORG_NAME,
         _ORG_CODE,
+        _PARENT,
+        _ORG_TYPE,
+        Column("entry_id", "nr", "integer", required=False, nullable=True,
+               aliases=("nr", "id", "post", "postnummer", "löpnummer", "entry_id"), minimum=1),
         Column("date", "datum", "date", aliases=("datum", "date", "år", "tidpunkt")),
         Column("level", "nivå", "label", aliases=("nivå", "niva", "steg", "level"), labels=_LEVEL_LABELS),
+        Column("status", "status", "label", required=False, nullable=True,
+               aliases=("status", "planerad/uppnådd", "läge", "state"), labels=_STATUS_LABELS),
         Column("title", "rubrik", "text", aliases=("rubrik", "titel", "title")),
         Column("description", "beskrivning", "text", required=False, nullable=True, aliases=("beskrivning", "description")),
+        Column("attainment", "måluppfyllelse", "label", required=False, nullable=True,
+               aliases=("måluppfyllelse", "maluppfyllelse", "uppfyllelse", "attainment"), labels=_ATTAINMENT_LABELS),
+        Column("leads_to", "leder till", "int_list", required=False, nullable=True,
+               aliases=("leder till", "länkar", "leads_to", "leads to"), minimum=1),
         Column("goals", "jämställdhetsmål", "int_list", required=False, nullable=True, aliases=("jämställdhetsmål", "mål", "delmål", "goals"), minimum=1, maximum=6),
         Column("moments", "checklistmoment", "int_list", required=False, nullable=True, aliases=("checklistmoment", "moment", "moments"), minimum=1, maximum=10),
+        Column("evidence", "belägg", "text", required=False, nullable=True,
+               aliases=("belägg", "belagg", "underlag", "evidens", "evidence")),
+        Column("indicator_id", "indikator", "text", required=False, nullable=True,
+               aliases=("indikator", "nyckeltal", "kpi", "indicator_id")),
+        Column("indicator_org", "indikatorns organisation", "text", required=False, nullable=True,
+               aliases=("indikatorns organisation", "indikatorns kommunkod", "indikator organisation", "indicator_org")),
+        _SOURCE,
+    ),
+    key=("org_name", "parent", "date", "level", "title"),
+    checks=("duplicate_keys",),
+)
+
+REPRESENTATION = TableSchema(
+    name="representation",
+    title="Representation per enhet",
+    columns=(
+        _ORG_NAME,
+        _ORG_CODE,
+        Column("period", "år", "period", aliases=("år", "ar", "period", "säsong", "year")),
+        Column("unit_name", "enhet", "text", aliases=("enhet", "namn", "akt", "artist", "lag", "förening", "unit")),
+        Column("unit_type", "typ av enhet", "text", required=False, nullable=True,
+               aliases=("typ av enhet", "typ", "kategori", "unit_type")),
+        Column("women", "kvinnor", "number", required=False, nullable=True,
+               aliases=("kvinnor", "antal kvinnor", "flickor", "flickor/kvinnor", "women"), minimum=0),
+        Column("men", "män", "number", required=False, nullable=True,
+               aliases=("män", "antal män", "pojkar", "pojkar/män", "men"), minimum=0),
+        Column("other", "övriga", "number", required=False, nullable=True,
+               aliases=("övriga", "annat", "ej angivet", "inget av könen", "other"), minimum=0),
+        Column("unit_class", "klass", "label", required=False, nullable=True,
+               aliases=("klass", "klassning", "class"), labels=_CLASS_LABELS),
+        Column("amount", "belopp", "number", required=False, nullable=True,
+               aliases=("belopp", "kronor", "arvode", "ersättning", "sponsring", "amount"), minimum=0),
+        _SOURCE,
+    ),
+    key=("org_name", "period", "unit_name"),
+    checks=("duplicate_keys",),
+)
+
+RESOURCES = TableSchema(
+    name="resources",
+    title="Resurser per kön (jämställdhetsbudgetering)",
+    columns=(
+        _ORG_NAME,
+        _ORG_CODE,
+        Column("period", "år", "period", aliases=("år", "ar", "period", "year")),
+        Column("resource", "resurs", "text", aliases=("resurs", "resursslag", "insats", "resource")),
+        Column("sex", "kön", "label", aliases=("kön", "kon", "gender", "sex"), labels=_SEX_LABELS),
+        Column("amount", "mängd", "number", aliases=("mängd", "mangd", "resursmängd", "total mängd", "amount"), minimum=0),
+        Column("persons", "antal personer", "number", aliases=("antal personer", "personer", "mottagare", "brukare", "persons"), minimum=0),
+        Column("unit", "enhet", "text", required=False, nullable=True, aliases=("enhet", "måttenhet", "unit")),
+        _SOURCE,
+    ),
+    key=("org_name", "period", "resource", "sex"),
+    checks=("duplicate_keys",),
+)
+
+PARTICIPATION = TableSchema(
+    name="participation",
+    title="Deltagande i Modellkonceptet (omgångar, roller och mentorgrupper)",
+    columns=(
+        _ROUND,
+        _ORG_NAME,
+        _ORG_CODE,
+        _PARENT,
+        _ORG_TYPE,
+        _ROLE,
+        Column("mentor_group", "mentorgrupp", "text", required=False, nullable=True,
+               aliases=("mentorgrupp", "grupp", "benchmarkinggrupp", "nätverk", "mentor_group")),
+        _SOURCE,
+    ),
+    key=("round", "org_name", "parent"),
+    checks=("duplicate_keys",),
+)
+
+ORGANISATIONS = TableSchema(
+    name="organisations",
+    title="Organisationer (nämnder, förvaltningar, bolag, enheter)",
+    columns=(
+        Column("id", "id", "text", required=False, nullable=True, aliases=("id", "organisations-id", "organisationsid")),
+        Column("name", "namn", "text", aliases=("namn", "organisation", "organisationsnamn", "name")),
+        Column("type", "typ", "label", aliases=("typ", "organisationstyp", "type"), labels=_ORG_TYPE_LABELS),
+        Column("parent", "förälder", "text", required=False, nullable=True,
+               aliases=("förälder", "foralder", "tillhör", "ingår i", "moderorganisation", "parent")),
+        Column("kolada_code", "kolada-kod", "text", required=False, nullable=True,
+               aliases=("kolada-kod", "koladakod", "kolada_code", "ou-id")),
         Column("source", "källa", "text", required=False, nullable=True, aliases=("källa", "kalla", "source")),
     ),
-    key=("org_name", "date", "level", "title"),
+    key=("id", "name", "parent"),
     checks=("duplicate_keys",),
 )
 
 #: All schemas by name.
-SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CHECKLIST, PUBLISHED, INDICATORS, RESULTS_CHAIN)}
+SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (CHECKLIST, PUBLISHED, INDICATORS, RESULTS_CHAIN, ORGANISATIONS,
+                                                         REPRESENTATION, RESOURCES, PARTICIPATION)}

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from jamlib.analysis.published import check_published_table  # noqa: E402
 from jamlib.ingest.published import read_published  # noqa: E402
 from jamlib.formatting import round_half_up  # noqa: E402
-from jamlib.schemas import OCCASIONS  # noqa: E402
+from jamlib.schemas import SKR_OCCASIONS as OCCASIONS  # noqa: E402
 
 ROUND = "2020–2022"
 GROUPS = {

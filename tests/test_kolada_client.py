@@ -7,11 +7,7 @@ unknown id, a v2-style ``next_page`` and a short (incomplete) answer.
 
 from __future__ import annotations
 
-import json
 import shutil
-import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -19,62 +15,7 @@ from jamlib.cli import main
 from jamlib.report.indicator_report import indicator_report, load_indicator_folder
 from jamlib.ingest.kolada_client import KoladaClient, KoladaError, parse_years
 from tests.conftest import RAW
-
-
-def record(kpi, code, year, k, m, t, deleted=False):
-    return {"kpi": kpi, "municipality": code, "period": year, "values": [
-        {"gender": g, "count": 1, "status": "", "value": v, "isdeleted": deleted}
-        for g, v in (("K", k), ("M", m), ("T", t))]}
-
-
-class Kolada:
-    """Scripted answers: path (with query) -> list of (status, headers, body); the last one repeats."""
-
-    def __init__(self):
-        self.routes: dict[str, list[tuple[int, dict, object]]] = {}
-        self.log: list[str] = []
-
-    def add(self, path, *answers):
-        self.routes[path] = list(answers)
-
-    def answer(self, path):
-        self.log.append(path)
-        answers = self.routes.get(path)
-        if not answers:
-            return 404, {}, {"error": "not found"}
-        return answers.pop(0) if len(answers) > 1 else answers[0]
-
-
-@pytest.fixture
-def kolada():
-    script = Kolada()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            status, headers, body = script.answer(self.path)
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    script.base = f"http://127.0.0.1:{server.server_port}/v3"
-    yield script
-    server.shutdown()
-    server.server_close()
-
-
-def page(values, next_url=None, count=None, key="next_url"):
-    return {"count": len(values) if count is None else count, key: next_url, "previous_url": None, "values": values}
+from tests.kolada_fake import kolada, page, record  # noqa: F401  (kolada is a fixture)
 
 
 KPI_META = {"U23401": {"id": "U23401", "title": "Väntetid till särskilt boende, dagar", "description": "Medelvärde",

@@ -229,7 +229,7 @@ def _chromium() -> str | None:
 
 @pytest.mark.skipif(_chromium() is None, reason="chromium saknas (apt install chromium); .ci/run installerar den")
 def test_every_chart_renders_in_headless_chromium_without_network(demo_reports):
-    artefacts = ROOT / "outputs" / "testartefakter"
+    artefacts = ROOT / "build" / "testartefakter" / "rapporter"
     artefacts.mkdir(parents=True, exist_ok=True)
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
              "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",
@@ -259,7 +259,9 @@ def test_explorer_view_and_charts_never_plot_suppressed_cells():
 
     state = ExplorerState(load_indicator_folder(RAW / "kolada"))
     assert ("Karlstad (1780)", "1780") in state.municipalities
-    assert all(code not in ("0000", "0017") for _, code in state.municipalities)  # no Riket, no regions
+    # Issue 11: regions are listed (after the municipalities), Riket is not: it is the reference.
+    assert ("Region Värmland (0017)", "0017") in state.municipalities and "0000" not in dict(state.municipalities).values()
+    assert [code for _, code in state.municipalities].index("0017") > [code for _, code in state.municipalities].index("2584")
     chart, table = explorer_view(state, "1780", "U23401", "liknande")
     spec = chart.to_dict()
     assert "Karlstad" in json.dumps(spec["title"], ensure_ascii=False)

@@ -32,8 +32,13 @@ def test_roles_rest_on_organisations_and_say_nothing_can_be_concluded(scores):
 
 
 def test_roles_need_both_roles(scores):
+    # Issue 11: a round without mentors gives a sentence, not an error; a round without scores is still an error.
+    result = compare_roles(scores[scores["role"] == "deltagare"], "2020–2022")
+    levels = result[result["comparison"] == "nivå"]
+    assert (levels["n_mentor"] == 0).all() and levels["p_value"].isna().all()
+    assert all("har inga mentorer" in text for text in levels["text"])
     with pytest.raises(JamlibError, match="mentor"):
-        compare_roles(scores[scores["role"] == "deltagare"], "2020–2022")
+        compare_roles(scores, "1999–2001")
 
 
 def test_trajectories_per_organisation(scores):

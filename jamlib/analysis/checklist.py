@@ -5,6 +5,11 @@ raters first, then the mean over organisations per moment and occasion; the
 total is the sum of the moment means and the change is the last occasion minus
 the first, both from unrounded means. Rounding (half away from zero, one
 decimal) happens only when the table is formatted.
+
+Rounds are matched the way people type them: ``2020-2022`` (a hyphen) finds
+the round stored as ``2020–2022`` (SKR's en dash), and a file that writes its
+rounds with hyphens gives tables labelled with the en dash
+(:func:`jamlib.formatting.normalise_dashes`).
 """
 
 from __future__ import annotations
@@ -12,11 +17,71 @@ from __future__ import annotations
 import pandas as pd
 
 from jamlib.errors import JamlibError
-from jamlib.formatting import format_decimal, round_half_up
+from jamlib.formatting import format_decimal, normalise_dashes, round_half_up
 from jamlib.schemas import MOMENTS, OCCASION_DISPLAY, OCCASIONS
 
 __all__ = ["organisation_means", "checklist_table", "format_checklist_table", "rank_improvements",
-           "organisation_trajectories", "compare_rounds", "format_rounds_table"]
+           "organisation_trajectories", "compare_rounds", "format_rounds_table", "rounds_and_roles", "select_rounds"]
+
+
+def _rounds_normalised(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` with every round written with an en dash (a copy only when something changes)."""
+    rounds = scores["round"]
+    normalised = rounds.map(normalise_dashes, na_action="ignore")
+    if normalised.equals(rounds):
+        return scores
+    out = scores.copy()
+    out["round"] = normalised
+    return out
+
+
+def select_rounds(scores: pd.DataFrame, rounds: str | list[str] | None) -> pd.DataFrame:
+    """The scores of some rounds (typed with ``-`` or ``–``), or of every round when none is given.
+
+    Parameters
+    ----------
+    scores
+        Validated checklist scores; not modified.
+    rounds
+        ``"2020-2022"``, ``"2016–2018, 2020–2022"``, a list, or ``None``/``""`` for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of those rounds, every round written with an en dash.
+
+    Raises
+    ------
+    JamlibError
+        Naming the rounds asked for that are not in the data, and the rounds that are.
+    """
+    from jamlib.formatting import split_list
+
+    scores = _rounds_normalised(scores)
+    wanted = list(dict.fromkeys(normalise_dashes(r) for r in split_list(rounds)))
+    if not wanted:
+        return scores
+    available = rounds_and_roles(scores)
+    missing = [r for r in wanted if r not in available]
+    if missing:
+        listed = ", ".join(f"{r} ({', '.join(roles)})" for r, roles in available.items()) or "inga"
+        raise JamlibError(f"Omgång {', '.join(missing)} finns inte i data. Omgångar i data: {listed}.")
+    return scores[scores["round"].isin(wanted)]
+
+
+def rounds_and_roles(scores: pd.DataFrame) -> dict[str, list[str]]:
+    """The rounds in the data (en dash) and, for each, the roles that have scores in it.
+
+    Returns
+    -------
+    dict
+        Round -> roles present, in the order ``deltagare``, ``mentor``; rounds sorted.
+    """
+    from jamlib.schemas import ROLES
+
+    scores = _rounds_normalised(scores)
+    present = scores.dropna(subset=["round"]).groupby("round")["role"].unique()
+    return {rnd: [r for r in ROLES if r in set(roles)] for rnd, roles in sorted(present.items())}
 
 
 def organisation_means(scores: pd.DataFrame) -> pd.DataFrame:
@@ -48,7 +113,7 @@ def checklist_table(scores: pd.DataFrame, round: str, role: str) -> pd.DataFrame
     scores
         Validated checklist scores.
     round
-        The round, e.g. ``"2020–2022"``.
+        The round, e.g. ``"2020–2022"`` (``"2020-2022"`` is the same round).
     role
         ``"deltagare"`` or ``"mentor"``.
 
@@ -64,9 +129,11 @@ def checklist_table(scores: pd.DataFrame, round: str, role: str) -> pd.DataFrame
     JamlibError
         When there are no scores for that round and role.
     """
+    scores = _rounds_normalised(scores)
+    round = normalise_dashes(round)
     subset = scores[(scores["round"] == round) & (scores["role"] == role)]
     if subset.empty:
-        rounds = ", ".join(sorted(scores["round"].dropna().unique()))
+        rounds = ", ".join(f"{r} ({', '.join(roles)})" for r, roles in rounds_and_roles(scores).items())
         raise JamlibError(f"Det finns inga skattningar för omgång {round} och roll {role}. Omgångar i data: {rounds}.")
     org = organisation_means(subset)
     means = org.groupby(["moment", "occasion"])["score"].mean().unstack("occasion")
@@ -157,9 +224,9 @@ def organisation_trajectories(scores: pd.DataFrame, round: str | None = None, ro
         organisation's first occasion with all ten moments), ordered by
         organisation and occasion.
     """
-    subset = scores
+    subset = _rounds_normalised(scores)
     if round is not None:
-        subset = subset[subset["round"] == round]
+        subset = subset[subset["round"] == normalise_dashes(round)]
     if role is not None:
         subset = subset[subset["role"] == role]
     org = organisation_means(subset)
@@ -199,6 +266,7 @@ def compare_rounds(scores: pd.DataFrame, role: str) -> pd.DataFrame:
     JamlibError
         When there are no scores for the role.
     """
+    scores = _rounds_normalised(scores)
     rounds = [r for r in pd.unique(scores.loc[scores["role"] == role, "round"].dropna())]
     if not rounds:
         raise JamlibError(f"Det finns inga skattningar för rollen {role}.")

@@ -14,13 +14,18 @@ import pandas as pd
 from jamlib.kpis import KPI_CURATED
 from jamlib.formatting import format_decimal, sentence_start
 
-__all__ = ["persistence_sentence", "role_sentences", "indicator_sentences"]
+__all__ = ["persistence_sentence", "role_sentences", "indicator_sentences", "report_notes"]
 
 _SEX_WORDS = {"K": "kvinnor", "M": "män"}
 
 
 def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> str:
     """One sentence on which sex has been disadvantaged, and for how long.
+
+    Only material gaps count (:mod:`jamlib.analysis.materiality`): a latest gap
+    below the threshold is called "inte påtaglig", never a disadvantage, and
+    the run of years counts only years with a material gap. For moving
+    averages the sentence says that the values are such averages.
 
     Parameters
     ----------
@@ -33,25 +38,43 @@ def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> 
     -------
     str
     """
+    from jamlib.analysis.gaps import moving_average_label
+    from jamlib.analysis.materiality import difference_unit, format_threshold
+
     title = row.get("indicator_title") or row["indicator_id"]
     where = f"I {org_name} " if org_name else ""
     sex = row["disadvantaged"]
     latest = row["latest_period"]
+    window = int(row.get("moving_average_years", 1) or 1)
+    averages = f"värdena är {moving_average_label(window)}" if window > 1 else ""
     if sex == "ingen":
-        return sentence_start(f"{where}hade kvinnor och män samma värde på ”{title}” {latest}.")
+        gap = row.get("latest_gap", 0.0)
+        note = f" ({averages})" if averages else ""
+        if gap is None or pd.isna(gap) or gap == 0:
+            return sentence_start(f"{where}hade kvinnor och män samma värde på ”{title}” {latest}{note}.")
+        unit = difference_unit(row.get("unit"))
+        size = f"{format_decimal(abs(gap))} {unit}".strip()
+        if row.get("uncertainty") == "kan beräknas":
+            why = "osäkerhetsintervallet för skillnaden (Newcombe, 95 %) innehåller 0"
+        else:
+            why = f"gränsen för en påtaglig skillnad är {format_threshold(row.get('materiality', 0.0))} {unit}".rstrip()
+        extra = f"; {averages}" if averages else ""
+        return sentence_start(f"{where}var skillnaden mellan kvinnor och män på ”{title}” inte påtaglig {latest} "
+                              f"({size}; {why}{extra}).")
     if sex not in ("K", "M"):
         return sentence_start(f"{where}går det inte att säga vilket kön som missgynnas på ”{title}”: det är inte "
                         "angivet om ett högre eller lägre värde är bättre (ange polaritet).")
     worse, better = _SEX_WORDS[sex], _SEX_WORDS["M" if sex == "K" else "K"]
     curated = KPI_CURATED.get(row["indicator_id"], {})
-    subject = worse + curated.get("who", "")
-    predicate = curated.get("worse", "haft ett sämre värde än {better} på ”" + title + "”").format(better=better)
+    subject = worse + str(curated.get("who", ""))
+    predicate = str(curated.get("worse", "haft ett sämre värde än {better} på ”" + title + "”")).format(better=better)
     n = int(row["persistence"])
     if n == 1:
-        span = f"det senaste året med värden ({latest})"
+        span = f"det senaste året med värden ({latest}" + (f"; {averages})" if averages else ")")
     else:
         span = f"de senaste {n} åren med värden ({row['first_period']}–{latest}"
-        span += f"; {row['missing_periods']} saknas)" if row.get("missing_periods") else ")"
+        span += f"; {row['missing_periods']} saknas" if row.get("missing_periods") else ""
+        span += f"; {averages})" if averages else ")"
     if where:
         return f"{where}har {subject} {predicate} {span}."
     return sentence_start(f"{subject} har {predicate} {span}.")
@@ -72,6 +95,8 @@ def role_sentences(comparison: pd.DataFrame) -> list[str]:
         what the tests allow one to conclude.
     """
     levels = comparison[comparison["comparison"] == "nivå"]
+    if not levels.empty and (levels["n_mentor"].max() == 0 or levels["n_participant"].max() == 0):
+        return [levels.iloc[0]["text"]]  # a role without organisations: nothing to describe (issue 11)
     sentences = []
     if not levels.empty:
         first, last = levels.iloc[0], levels.iloc[-1]
@@ -111,20 +136,59 @@ def indicator_sentences(persistence: pd.DataFrame, trend: pd.DataFrame | None = 
     Returns
     -------
     pandas.DataFrame
-        ``indicator_id`` and ``text`` (Swedish sentences). A final remark says
-        that the values are descriptions when no counts are known.
+        ``indicator_id`` and ``text`` (Swedish sentences). The remarks that
+        concern the whole report come from :func:`report_notes`.
     """
+    trend_text = {} if trend is None else dict(zip(trend["indicator_id"], trend["text"]))
+    reference_text = {} if reference is None else {
+        (i, p): t for i, p, t in zip(reference["indicator_id"], reference["period"], reference["text"])}
     rows = []
-    for _, row in persistence.iterrows():
+    for row in persistence.to_dict("records"):
         parts = [persistence_sentence(row, org_name)]
-        if trend is not None:
-            match = trend[trend["indicator_id"] == row["indicator_id"]]
-            if not match.empty:
-                parts.append(match.iloc[0]["text"])
-        if reference is not None:
-            match = reference[(reference["indicator_id"] == row["indicator_id"])
-                              & (reference["period"] == row["latest_period"])]
-            if not match.empty:
-                parts.append(match.iloc[0]["text"])
+        if row["indicator_id"] in trend_text:
+            parts.append(trend_text[row["indicator_id"]])
+        if (row["indicator_id"], row["latest_period"]) in reference_text:
+            parts.append(reference_text[row["indicator_id"], row["latest_period"]])
         rows.append({"indicator_id": row["indicator_id"], "text": " ".join(parts)})
     return pd.DataFrame(rows, columns=["indicator_id", "text"])
+
+
+def report_notes(gaps: pd.DataFrame, trend: pd.DataFrame | None = None) -> list[str]:
+    """The report's general remarks, each said once: what the values are and how the tests were adjusted.
+
+    Parameters
+    ----------
+    gaps
+        :func:`jamlib.analysis.gaps.indicator_gaps` for the organisation.
+    trend
+        :func:`jamlib.analysis.gaps.gap_trend` for the same organisation, optional.
+
+    Returns
+    -------
+    list of str
+        The descriptive caveat when any value lacks respondent counts; the
+        materiality thresholds used; why p-values are adjusted when more than
+        one trend was tested.
+    """
+    from jamlib.analysis.gaps import DESCRIPTIVE_CAVEAT
+    from jamlib.analysis.materiality import difference_unit, format_threshold
+
+    notes = []
+    if "uncertainty" in gaps.columns and (gaps["uncertainty"] != "kan beräknas").any():
+        notes.append(DESCRIPTIVE_CAVEAT)
+    if "materiality" in gaps.columns and not gaps.empty:
+        limits = (gaps[gaps["materiality"] > 0].drop_duplicates("indicator_id")
+                  [["indicator_id", "unit", "materiality"]].itertuples(index=False))
+        parts = list(dict.fromkeys(f"{format_threshold(t)} {difference_unit(u)}".strip() for _, u, t in limits))
+        if parts:
+            listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+            notes.append(f"En skillnad mellan kvinnor och män räknas som påtaglig först när den är minst {listed} "
+                         "(beroende på indikatorns enhet); mindre skillnader kan bero på avrundning och slump och "
+                         "kallas inte ett missgynnande.")
+    if trend is not None and not trend.empty:
+        family = int(trend["tests_in_family"].max())
+        if family > 1:
+            notes.append(f"Trenden har prövats för {family} indikatorer. Ju fler test man gör, desto större är risken "
+                         "att något ser säkerställt ut av en slump; därför är p-värdena justerade för antalet test "
+                         "(Benjamini–Hochbergs metod), och texten bygger på de justerade p-värdena.")
+    return notes

@@ -11,6 +11,10 @@ notebook parameter:
 
 Groups come from Kolada's ``municipality_groups.json`` (the copy bundled with
 jamlib, or a fresher one fetched with ``jam kolada groups``).
+
+Regions have no group "Liknande kommuner". For a region, ``"liknande"`` (the
+notebooks' default) therefore falls back to Riket, and the reference's
+``note`` says so in Swedish for the report to show.
 """
 
 from __future__ import annotations
@@ -40,11 +44,23 @@ class Reference:
         Swedish label for texts and charts, e.g. ``"Liknande kommuner äldreomsorg, Karlstad, 2024"``.
     codes
         Member codes (``("0000",)`` for Riket); never includes the municipality itself.
+    note
+        A Swedish sentence when the reference is not the one asked for (a region
+        asked to compare with "liknande" is compared with Riket), else ``""``.
     """
 
     kind: ReferenceKind
     label: str
     codes: tuple[str, ...]
+    note: str = ""
+
+
+def _is_region(org_code: str) -> bool:
+    """Whether ``org_code`` is a region (Kolada type ``L``, other than Riket)."""
+    from jamlib.organisations import municipalities
+
+    table = municipalities()
+    return org_code != RIKET and bool(((table["code"] == org_code) & (table["type"] == "L")).any())
 
 
 def _similar_group(org_code: str, groups: pd.DataFrame) -> pd.DataFrame:
@@ -89,6 +105,11 @@ def resolve_reference(
         if text.lower() in ("riket", RIKET, "sverige", "hela landet"):
             return Reference(ReferenceKind.COUNTRY, "Riket", (RIKET,))
         if text.lower() in ("liknande", "liknande kommuner"):
+            if _is_region(org_code):
+                name = municipality_name(org_code) or org_code
+                return Reference(ReferenceKind.COUNTRY, "Riket", (RIKET,),
+                                 f"{name} har ingen grupp \"Liknande kommuner\" i Kolada (sådana grupper finns "
+                                 "bara för kommuner); jämförelsen görs därför med riket.")
             group = _similar_group(org_code, groups)
             return Reference(ReferenceKind.GROUP, group["group_title"].iloc[0],
                              tuple(c for c in group["member_code"] if c != org_code))

@@ -7,21 +7,67 @@ Mentors and participants are different organisations, so the groups are
 independent, and they are tiny (the bundled round has 2 mentors and 4
 participants). All tests are exact (:mod:`jamlib.analysis.small_samples`) and every row
 says in Swedish what can and cannot be concluded.
+
+A test needs at least two organisations in each group. Eskilstuna's rounds had
+a single mentor and some rounds have none; then the means are still shown and
+the row says that the difference cannot be tested ("Med en mentor kan
+skillnaden ... inte prövas"), instead of failing.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from jamlib.analysis.checklist import organisation_trajectories
+import math
+
+import numpy as np
+
+from jamlib.analysis.checklist import organisation_trajectories, rounds_and_roles
 from jamlib.errors import JamlibError
+from jamlib.formatting import normalise_dashes
 from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
-from jamlib.analysis.small_samples import compare_independent, compare_paired
+from jamlib.analysis.small_samples import GroupTest, cliffs_delta, compare_independent, compare_paired
 
 __all__ = ["compare_roles", "format_role_table"]
 
 _COLUMNS = ["comparison", "occasion", "mean_mentor", "mean_participant", "difference", "n_mentor", "n_participant",
             "p_value", "minimum_p", "effect_size", "method", "text"]
+
+#: Fewest organisations per group an exact test can work with.
+_MIN_TESTABLE = 2
+_NO_TEST = "inget test"
+_SINGULAR = {"mentor": "en mentor", "deltagare": "en deltagare"}
+_PLURAL = {"mentor": "mentorer", "deltagare": "deltagare"}
+
+
+def _untestable(groups: dict[str, int], what: str, round: str) -> str:
+    """Why ``what`` cannot be tested with these group sizes (role -> organisations), as a sentence."""
+    empty = [role for role, n in groups.items() if n == 0]
+    if empty:
+        return (f"Omgång {round} har inga {' och inga '.join(_PLURAL[r] for r in empty)} med skattningar, så "
+                "mentorer och deltagare kan inte jämföras.")
+    single = [role for role, n in groups.items() if n == 1]
+    return (f"Med {' och '.join(_SINGULAR[r] for r in single)} kan {what} inte prövas: ett test kräver minst två "
+            "organisationer i varje grupp.")
+
+
+def _independent(mentor: np.ndarray, participant: np.ndarray, what: str, round: str) -> GroupTest:
+    """:func:`compare_independent`, or the means and a sentence when a group is too small to test."""
+    if min(mentor.size, participant.size) >= _MIN_TESTABLE:
+        return compare_independent(mentor, participant, what)
+    difference = float(mentor.mean() - participant.mean()) if mentor.size and participant.size else math.nan
+    return GroupTest((int(mentor.size), int(participant.size)), difference, math.nan, math.nan,
+                     cliffs_delta(mentor, participant), _NO_TEST,
+                     _untestable({"mentor": mentor.size, "deltagare": participant.size}, what, round))
+
+
+def _paired(changes: np.ndarray, role: str, what: str, round: str) -> GroupTest:
+    """:func:`compare_paired`, or the mean change and a sentence when the role has fewer than two organisations."""
+    if changes.size >= _MIN_TESTABLE:
+        return compare_paired(changes, what)
+    mean = float(changes.mean()) if changes.size else math.nan
+    return GroupTest((int(changes.size),), mean, math.nan, math.nan, math.nan, _NO_TEST,
+                     _untestable({role: changes.size}, what, round))
 
 
 def compare_roles(scores: pd.DataFrame, round: str) -> pd.DataFrame:
@@ -32,7 +78,7 @@ def compare_roles(scores: pd.DataFrame, round: str) -> pd.DataFrame:
     scores
         Validated checklist scores.
     round
-        The round, e.g. ``"2020–2022"``.
+        The round, e.g. ``"2020–2022"`` (``"2020-2022"`` is the same round).
 
     Returns
     -------
@@ -48,43 +94,51 @@ def compare_roles(scores: pd.DataFrame, round: str) -> pd.DataFrame:
 
         ``n_mentor``/``n_participant`` say how many organisations each row rests
         on, ``minimum_p`` the lowest p-value the test could reach with that many,
-        and ``text`` says in Swedish what can be concluded.
+        and ``text`` says in Swedish what can be concluded. With fewer than two
+        organisations in a group (one mentor, or none) nothing is tested:
+        ``p_value`` is NaN, ``method`` is ``"inget test"`` and ``text`` says why.
 
     Raises
     ------
     JamlibError
-        When the round lacks mentors or participants.
+        When the round has no scores at all (the message lists the rounds and their roles).
     """
+    round = normalise_dashes(round)
     trajectories = organisation_trajectories(scores, round=round)
-    roles_present = set(trajectories["role"])
-    if not {"mentor", "deltagare"} <= roles_present:
-        missing = ", ".join(sorted({"mentor", "deltagare"} - roles_present))
-        raise JamlibError(f"Omgång {round} saknar skattningar för: {missing}. Jämförelsen kräver både mentorer och deltagare.")
+    if trajectories.empty:
+        rounds = ", ".join(f"{r} ({', '.join(roles)})" for r, roles in rounds_and_roles(scores).items())
+        raise JamlibError(f"Det finns inga skattningar för omgång {round}. Omgångar i data: {rounds or 'inga'}.")
     wide = trajectories.pivot_table(index=["role", "org_name"], columns="occasion", values="total", aggfunc="first")
     occasions = [o for o in OCCASIONS if o in wide.columns]
+
+    def values(role: str, column: pd.Series | str) -> pd.Series:
+        frame = wide[column] if isinstance(column, str) else column
+        if role not in frame.index.get_level_values("role"):
+            return pd.Series(dtype=float)
+        return frame.xs(role, level="role").dropna()
+
     rows = []
     for occasion in occasions:
-        mentor = wide.loc["mentor", occasion].dropna()
-        participant = wide.loc["deltagare", occasion].dropna()
-        test = compare_independent(mentor.to_numpy(), participant.to_numpy(),
-                                   f"skillnaden mellan mentorer och deltagare vid {OCCASION_DISPLAY[occasion]}")
+        mentor, participant = values("mentor", occasion), values("deltagare", occasion)
+        test = _independent(mentor.to_numpy(dtype=float), participant.to_numpy(dtype=float),
+                            f"skillnaden mellan mentorer och deltagare vid {OCCASION_DISPLAY[occasion]}", round)
         rows.append({"comparison": "nivå", "occasion": occasion, "mean_mentor": mentor.mean(),
                      "mean_participant": participant.mean(), "difference": test.difference,
                      "n_mentor": test.n[0], "n_participant": test.n[1], "p_value": test.p_value,
                      "minimum_p": test.minimum_p, "effect_size": test.effect_size, "method": test.method,
                      "text": test.text})
     first, last = occasions[0], occasions[-1]
-    change = (wide[last] - wide[first]).dropna()
-    mentor_change, participant_change = change.get("mentor", pd.Series(dtype=float)), change.get("deltagare", pd.Series(dtype=float))
+    change = wide[last] - wide[first]
+    mentor_change, participant_change = values("mentor", change), values("deltagare", change)
     span = f"{OCCASION_DISPLAY[first]}–{OCCASION_DISPLAY[last]}"
-    test = compare_independent(mentor_change.to_numpy(), participant_change.to_numpy(),
-                               f"skillnaden i utveckling ({span}) mellan mentorer och deltagare")
+    test = _independent(mentor_change.to_numpy(dtype=float), participant_change.to_numpy(dtype=float),
+                        f"skillnaden i utveckling ({span}) mellan mentorer och deltagare", round)
     rows.append({"comparison": "förändring", "occasion": span, "mean_mentor": mentor_change.mean(),
                  "mean_participant": participant_change.mean(), "difference": test.difference,
                  "n_mentor": test.n[0], "n_participant": test.n[1], "p_value": test.p_value,
                  "minimum_p": test.minimum_p, "effect_size": test.effect_size, "method": test.method, "text": test.text})
-    for role, values, label in (("mentor", mentor_change, "mentorernas"), ("deltagare", participant_change, "deltagarnas")):
-        paired = compare_paired(values.to_numpy(), f"{label} förändring ({span})")
+    for role, changes, label in (("mentor", mentor_change, "mentorernas"), ("deltagare", participant_change, "deltagarnas")):
+        paired = _paired(changes.to_numpy(dtype=float), role, f"{label} förändring ({span})", round)
         rows.append({"comparison": f"förändring {role}", "occasion": span,
                      "mean_mentor": paired.difference if role == "mentor" else float("nan"),
                      "mean_participant": paired.difference if role == "deltagare" else float("nan"),

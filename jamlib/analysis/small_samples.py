@@ -11,6 +11,7 @@ possibly reach, and :func:`conclusion` turns that into words: "kan inte avgöras
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -88,7 +89,8 @@ def _format_p(p: float) -> str:
 
 
 def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, units: str = "organisationer",
-               method: str = "exakt test") -> str:
+               method: str = "exakt test", *, p_adjusted: float | None = None, family_size: int = 1,
+               p_interval: tuple[float, float] | None = None) -> str:
     """A Swedish sentence on what an exact test allows one to say.
 
     Parameters
@@ -105,6 +107,15 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
         What ``n`` counts, e.g. ``"organisationer"`` or ``"år"``.
     method
         The test's name in the text, e.g. ``"exakt test"``.
+    p_adjusted
+        The p-value adjusted for the ``family_size`` tests of one report
+        (Benjamini–Hochberg); when given, it decides and both are shown.
+    family_size
+        How many tests the adjustment covered.
+    p_interval
+        For a p-value estimated by resampling: its 95 % interval. When the
+        interval contains :data:`ALPHA`, the sentence says the result cannot be
+        decided, whatever the estimate.
 
     Returns
     -------
@@ -116,10 +127,27 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
     if minimum_p > ALPHA:
         return (f"{sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {units} kan ett exakt test "
                 f"som lägst ge p = {_format_p(minimum_p)}, så inget resultat kan bli säkerställt på 5-procentsnivån.")
-    if p_value < ALPHA:
-        return f"{sentence_start(what)} är statistiskt säkerställd ({method}, p = {_format_p(p_value)})."
-    return (f"{sentence_start(what)} är inte statistiskt säkerställd ({method}, p = {_format_p(p_value)}); "
+    deciding = p_value if p_adjusted is None or math.isnan(p_adjusted) else p_adjusted
+    if p_adjusted is None or math.isnan(p_adjusted):
+        shown = f"p = {_format_p(p_value)}"
+    else:
+        shown = f"p = {_format_p(p_adjusted)} justerat för {family_size} test, ojusterat {_format_p(p_value)}"
+    if p_interval is not None and p_interval[0] <= ALPHA <= p_interval[1]:
+        return (f"{sentence_start(what)} kan inte avgöras: p är uppskattat med slumpmässiga omfördelningar till "
+                f"{_format_p(deciding)} och kan ligga mellan {_format_p(p_interval[0])} och "
+                f"{_format_p(p_interval[1])}, på båda sidor om 0,05 ({method}).")
+    if deciding < ALPHA:
+        return f"{sentence_start(what)} är statistiskt säkerställd ({method}, {shown})."
+    return (f"{sentence_start(what)} är inte statistiskt säkerställd ({method}, {shown}); "
             "den kan vara slumpmässig.")
+
+
+def _two_sided(null: np.ndarray, observed: float) -> float:
+    """Two-sided p-value from every value of the statistic under relabelling, as scipy's permutation_test defines it."""
+    tolerance = 1e-12 * max(1.0, abs(observed))
+    less = float(np.mean(null <= observed + tolerance))
+    greater = float(np.mean(null >= observed - tolerance))
+    return min(1.0, 2 * min(less, greater))
 
 
 def compare_independent(first: np.ndarray, second: np.ndarray, what: str) -> GroupTest:
@@ -149,6 +177,11 @@ def compare_independent(first: np.ndarray, second: np.ndarray, what: str) -> Gro
     minimum_p = min(1.0, 2.0 / math.comb(a.size + b.size, a.size))
     if np.all(np.concatenate([a, b]) == a[0]):
         p_value = 1.0
+    elif min(a.size, b.size) < 2:  # one organisation in a group (one mentor): scipy refuses, so enumerate directly
+        pooled = np.concatenate([a, b])
+        stats_all = np.array([pooled[list(c)].mean() - np.delete(pooled, list(c)).mean()
+                              for c in itertools.combinations(range(pooled.size), a.size)])
+        p_value = _two_sided(stats_all, difference)
     else:
         result = stats.permutation_test(
             (a, b), lambda x, y, axis: np.mean(x, axis=axis) - np.mean(y, axis=axis),
@@ -186,6 +219,8 @@ def compare_paired(changes: np.ndarray, what: str) -> GroupTest:
     minimum_p = min(1.0, 2.0 / 2 ** d.size)
     if np.all(d == 0):
         p_value = 1.0
+    elif d.size < 2:  # one organisation: scipy refuses, so enumerate the two sign flips directly
+        p_value = _two_sided(np.array([d.mean(), -d.mean()]), mean)
     else:
         result = stats.permutation_test(
             (d,), lambda x, axis: np.mean(x, axis=axis), permutation_type="samples",

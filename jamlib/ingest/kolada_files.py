@@ -18,8 +18,12 @@ a small curated table, :data:`jamlib.kpis.KPI_CURATED`; for other KPIs polarity 
 from __future__ import annotations
 
 import json
+import math
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jamlib.errors import DataFileError
@@ -50,8 +54,60 @@ def _value_text(value: object) -> str | None:
     return str(value)
 
 
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataFileError(
+            f"{path.name}: filen är inte giltig UTF-8 (byte {exc.start + 1}, rad {line}: "
+            f"{raw[exc.start:exc.start + 1]!r}). Koladas filer är alltid UTF-8; filen är troligen skadad eller "
+            "ändrad i ett annat program. Hämta den igen med jam kolada fetch --refresh.", str(path)) from exc
+
+
+class _Distinct:
+    """A value per record, worked on once per distinct value (a file repeats few codes, KPIs and years)."""
+
+    def __init__(self, per_record: list) -> None:
+        codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
+        self.uniques = [*uniques, None]  # the missing value last
+        self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
+
+    def map(self, function) -> list:
+        """``function`` of every distinct value (the missing value last)."""
+        return [function(u) for u in self.uniques]
+
+    def categorical(self, mapped: list | None, counts: np.ndarray, function=None) -> pd.Categorical:
+        """Per entry (records repeated ``counts`` times): the mapped value of its record."""
+        mapped = self.map(function) if mapped is None else mapped
+        codes, uniques = pd.factorize(pd.Series(mapped, dtype=object), use_na_sentinel=True)
+        return pd.Categorical.from_codes(np.repeat(codes[self.codes], counts), categories=pd.Index(uniques, dtype=object))
+
+
+def _entry_columns(path: Path, entries: list, counts: np.ndarray) -> tuple[list, list, np.ndarray]:
+    """Gender, value and the deleted flag of every entry, checking that each entry is an object."""
+    try:
+        triples = list(map(itemgetter("gender", "value", "isdeleted"), entries))
+    except (KeyError, TypeError):  # a key missing (allowed) or an entry that is no object (not allowed)
+        bad = next((i for i, e in enumerate(entries) if not isinstance(e, dict)), None)
+        if bad is not None:
+            number = int(np.searchsorted(np.cumsum(counts), bad, side="right")) + 1
+            raise _shape_error(path, f"post {number} i 'values' har {str(entries[bad])[:40]!r} i sin lista 'values' "
+                                     "där ett objekt med gender och value skulle stå.") from None
+        triples = [(e.get("gender"), e.get("value"), e.get("isdeleted")) for e in entries]
+    genders, values, flags = (list(column) for column in zip(*triples)) if triples else ([], [], [])
+    deleted = np.array(flags, dtype=bool) if set(map(type, flags)) <= {bool} else \
+        np.array([bool(flag) for flag in flags], dtype=bool)
+    return genders, values, deleted
+
+
+def _shape_error(path: Path, message: str) -> DataFileError:
+    return DataFileError(f"{path.name}: {message} Filen har inte Koladas form; hämta den igen med jam kolada fetch.",
+                         str(path))
+
+
 def read_kolada_json(path: str | Path) -> RawTable:
-    """Read a Kolada API v3 (or v2) data file into indicator rows of text.
+    """Read a Kolada API v3 (or v2) data file into indicator rows.
 
     Parameters
     ----------
@@ -65,22 +121,25 @@ def read_kolada_json(path: str | Path) -> RawTable:
     RawTable
         Rows in jamlib's indicator columns (Swedish headers); ``_row`` is the
         record number in ``values`` (1 = first). Deleted entries are in ``removed``.
+        Columns are built whole, not row by row: values stay numbers (``float``,
+        missing as NaN) and the columns repeated per record are categoricals.
 
     Raises
     ------
     DataFileError
-        When the file is not JSON or not of Kolada's shape.
+        When the file is not UTF-8 JSON or not of Kolada's shape.
     """
     from jamlib.organisations import municipality_name
 
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text = _decode(path, path.read_bytes())
     if not text.strip():
         return RawTable(path, pd.DataFrame(columns=[*_HEADER, FILE, ROW]), notes=["filen är tom"], kind="indicators")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{path.name}: filen är inte giltig JSON (rad {exc.lineno}: {exc.msg}).", str(path)) from exc
+    del text
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
         raise DataFileError(
             f"{path.name}: filen har inte Koladas form (ett objekt med listan 'values').", str(path)
@@ -96,41 +155,53 @@ def read_kolada_json(path: str | Path) -> RawTable:
         notes.append(
             f"filen är en sida av ett större svar (nästa sida: {next_page}); resten finns inte i filen"
         )
+    inner = [r.get("values") or [] for r in records]
+    for number, entries in enumerate(inner, start=1):
+        if not isinstance(entries, list):
+            raise _shape_error(path, f"post {number} i 'values' har 'values' = {str(entries)[:40]!r}, inte en lista.")
+    counts = np.array(list(map(len, inner)), dtype="int64")
+    entries = list(chain.from_iterable(inner))
+    genders, values, deleted = _entry_columns(path, entries, counts)
     titles = _kpi_titles(path.parent)
-    rows: list[list[str | None]] = []
-    numbers: list[int] = []
-    removed_rows: list[list[str | None]] = []
-    removed_numbers: list[int] = []
-    for number, record in enumerate(records, start=1):
-        kpi = str(record.get("kpi"))
-        code = record.get("municipality")
-        curated = KPI_CURATED.get(kpi, {})
-        for entry in record.get("values") or []:
-            row = [
-                None if code is None else str(code),
-                municipality_name(str(code)) if code is not None else None,
-                kpi,
-                titles.get(kpi),
-                _value_text(record.get("period")),
-                entry.get("gender"),
-                _value_text(entry.get("value")),
-                curated.get("unit"),
-                curated.get("polarity", "okänd"),
-                "Kolada (RKA)",
-            ]
-            if entry.get("isdeleted"):
-                removed_rows.append(row)
-                removed_numbers.append(number)
-            else:
-                rows.append(row)
-                numbers.append(number)
-    frame = pd.DataFrame(rows, columns=_HEADER, dtype=object)
-    frame[FILE] = path.name
-    frame[ROW] = pd.Series(numbers, dtype="int64")
-    removed = pd.DataFrame(removed_rows, columns=_HEADER, dtype=object)
-    removed[FILE] = path.name
-    removed[ROW] = pd.Series(removed_numbers, dtype="int64")
+    try:
+        kpi_raw, code_raw, period_raw = (list(c) for c in zip(*map(itemgetter("kpi", "municipality", "period"), records))) \
+            if records else ([], [], [])
+    except KeyError:  # a record without a municipality
+        kpi_raw, code_raw, period_raw = ([r.get(k) for r in records] for k in ("kpi", "municipality", "period"))
+    kinds = set(map(type, values))
+    numbers: object = None
+    if kinds <= {float, int, type(None)}:
+        try:
+            numbers = pd.Series(values, dtype="float64").to_numpy()
+        except (OverflowError, ValueError, TypeError):  # integers beyond 64 bits
+            numbers = np.array([math.inf])
+        with np.errstate(invalid="ignore"):
+            if not (np.isnan(numbers) | (np.abs(numbers) < 1e15)).all():  # infinite or huge: read as text
+                numbers = None
+    if numbers is None:  # text, booleans or huge numbers: kept as text, so the validation reports them as they stand
+        numbers = np.array([_value_text(v) for v in values], dtype=object)
+    kpi = _Distinct(kpi_raw)
+    code = _Distinct(code_raw)
+    code_texts = code.map(lambda c: None if c is None else str(c))
+    kpi_texts = kpi.map(str)
+    columns = {
+        "kommunkod": code.categorical(code_texts, counts),
+        "organisation": code.categorical([municipality_name(c) if c is not None else None for c in code_texts], counts),
+        "indikator": kpi.categorical(kpi_texts, counts),
+        "indikatornamn": kpi.categorical([titles.get(k) for k in kpi_texts], counts),
+        "period": _Distinct(period_raw).categorical(None, counts, _value_text),
+        "kön": pd.Categorical(genders),
+        "värde": numbers,
+        "enhet": kpi.categorical([KPI_CURATED.get(k, {}).get("unit") for k in kpi_texts], counts),
+        "polaritet": kpi.categorical([KPI_CURATED.get(k, {}).get("polarity", "okänd") for k in kpi_texts], counts),
+        "källa": pd.Categorical.from_codes(np.zeros(len(entries), dtype="int8"), categories=["Kolada (RKA)"]),
+    }
+    table = pd.DataFrame(columns)
+    table[FILE] = path.name
+    table[ROW] = np.repeat(np.arange(1, len(records) + 1, dtype="int64"), counts)
+    frame = table[~deleted].reset_index(drop=True)
+    removed = table[deleted].reset_index(drop=True)
     removed["_reason"] = "raderad i Kolada (isdeleted)"
-    if removed_rows:
-        notes.append(f"{len(removed_rows)} värden markerade som raderade i Kolada togs bort")
+    if deleted.any():
+        notes.append(f"{int(deleted.sum())} värden markerade som raderade i Kolada togs bort")
     return RawTable(path, frame, removed=removed, kind="indicators", notes=notes)

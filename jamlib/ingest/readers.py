@@ -6,56 +6,46 @@ validation can report the value exactly as it stands in the file, and so that a
 row that fails can be quarantined as it was. Each row remembers its file (and
 sheet) and its row number as the user sees it in Excel (the header is row 1).
 
-Supported: CSV (UTF-8, UTF-8 with BOM, and Swedish Excel exports with ``;``,
-decimal comma and cp1252), XLSX (long tables, and SKR-style wide sheets with
-moments as rows and occasions as columns, one sheet per organisation), Parquet,
-and Kolada API JSON (see :mod:`jamlib.ingest.kolada_files`).
+What a file is comes from its content, not its name (:mod:`jamlib.ingest.sniff`):
+an ``.xlsx`` named ``.csv`` is read as the workbook it is, and a PDF, a picture or
+other bytes give a Swedish message, never a traceback.
+
+Supported: CSV and text (UTF-8, UTF-8 with BOM, Excel's UTF-16 "Unicode text",
+Swedish Excel exports with ``;``, decimal comma and cp1252), XLSX (long tables on
+any sheet, header rows below titles, hidden sheets and rows skipped, SKR-style
+wide sheets with moments as rows and occasions as columns, one sheet per
+organisation), OpenDocument ``.ods``, Parquet, and Kolada API JSON (see
+:mod:`jamlib.ingest.kolada_files`). Old ``.xls`` files are refused with how to
+save them as ``.xlsx``. Tables with one column per sex and two-row headers are
+reshaped (:mod:`jamlib.ingest.shapes`).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import io
-import math
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from jamlib.errors import DataFileError
 from jamlib.ingest.kolada_files import read_kolada_json
-from jamlib.ingest.raw import FILE, ROW, RawTable
+from jamlib.ingest.raw import FILE, ROW, RawTable, cell_text
+from jamlib.ingest.shapes import MAX_CELL, Shaped, table_from_grid
+from jamlib.ingest.sniff import EXTENSION_KINDS, FileKind, decode_text, sniff
 from jamlib.schemas import _OCCASION_LABELS
 
 __all__ = ["RawTable", "read_raw", "DATA_SUFFIXES"]
 
 
-#: File endings that are read as data.
-DATA_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".json")
+#: File endings that are read as data (``.xls`` and ``.xlsb`` only to say how to convert them).
+DATA_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".ods", ".xls", ".xlsb", ".parquet", ".json")
 
-def _cell_text(value: object) -> str | None:
-    """Turn a cell from Excel or Parquet into the text the user sees."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, (_dt.datetime, pd.Timestamp)):
-        if value.hour == 0 and value.minute == 0 and value.second == 0:
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value)
-    return text if text.strip() != "" else None
+_cell_text = cell_text
+
+#: Python's csv module stops at 128 kB per cell; results-chain descriptions can be longer.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def _frame(header: list[str], rows: list[list[str | None]], file_label: str, row_numbers: list[int]) -> pd.DataFrame:
@@ -65,62 +55,29 @@ def _frame(header: list[str], rows: list[list[str | None]], file_label: str, row
     return frame
 
 
-def _unique_header(cells: list[str | None], where: str) -> list[str]:
-    header: list[str] = []
-    for i, cell in enumerate(cells):
-        name = (cell or "").strip()
-        if not name:
-            name = f"kolumn {i + 1}"
-        if name in header:
-            raise DataFileError(f"{where}: kolumnrubriken '{name}' förekommer två gånger i första raden. Ge kolumnerna olika namn.")
-        header.append(name)
-    return header
-
-
-def _decode(raw: bytes) -> tuple[str, str]:
-    try:
-        return raw.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252"), "Windows-1252 (Excel)"
+def _separator(text: str) -> str:
+    """The field separator: the one a header-like line (among the first 30) has most of."""
+    lines = [line for line in text[:200_000].splitlines()[:30] if line.strip()]
+    return max([";", ",", "\t"], key=lambda sep: (max((line.count(sep) for line in lines), default=0), sep == ";"))
 
 
 def _read_csv(path: Path) -> RawTable:
     raw = path.read_bytes()
-    text, encoding = _decode(raw)
+    text, encoding, replaced = decode_text(raw)
     if not text.strip():
         return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom"])
-    first_line = next(line for line in text.splitlines() if line.strip())
-    separator = max([";", ",", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header: list[str] | None = None
-    rows: list[list[str | None]] = []
-    numbers: list[int] = []
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = _unique_header(list(cells), path.name)
-            continue
-        values: list[str | None] = [c if c.strip() != "" else None for c in cells]
-        if len(values) > len(header):
-            extra = [v for v in values[len(header):] if v is not None]
-            if extra:
-                # Keep the surplus in a column of its own, so the validation can report it.
-                header_extra = "(överskott)"
-                if header_extra not in header:
-                    header.append(header_extra)
-                    for r in rows:
-                        r.append(None)
-                values = values[: len(header) - 1] + [separator.join(extra)]
-            else:
-                values = values[: len(header)]
-        values += [None] * (len(header) - len(values))
-        rows.append(values)
-        numbers.append(line)
+    separator = _separator(text)
+    grid = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=separator), start=1))
+    shaped = table_from_grid(grid, path.name, separator=separator)
     sep_name = {";": "semikolon", ",": "komma", "\t": "tabb"}[separator]
-    notes = [f"läst som {encoding} med {sep_name} som avgränsare"]
-    return RawTable(path, _frame(header or [], rows, path.name, numbers), notes=notes)
+    notes = [f"läst som {encoding} med {sep_name} som avgränsare", *shaped.notes]
+    findings = list(shaped.findings)
+    if replaced:
+        findings.append({"row": None, "column": None, "value": None, "rule": "okända_tecken", "severity": "varning",
+                         "message": f"{replaced} tecken i filen gick inte att tolka som Windows-1252 och visas som \ufffd. "
+                                    "Spara filen som CSV UTF-8 i Excel."})
+    return RawTable(path, _frame(shaped.header, shaped.rows, path.name, shaped.numbers), notes=notes,
+                    findings=findings, reshaping=shaped.reshaping)
 
 
 def _occasion_header_count(cells: list[str | None]) -> int:
@@ -134,45 +91,71 @@ def _occasion_header_count(cells: list[str | None]) -> int:
     return found
 
 
-def _read_excel(path: Path) -> RawTable:
-    try:
-        import openpyxl
-    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
-        raise DataFileError(f"{path.name}: Excel-filer kräver paketet openpyxl.") from exc
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds
-        raise DataFileError(f"{path.name}: filen kunde inte öppnas som Excel-fil ({exc}).", str(path)) from exc
+def _skr_wide_at(grid: list[list[str | None]]) -> int | None:
+    wide_at = next((i for i, row in enumerate(grid) if _occasion_header_count(row) >= 2), None)
+    if wide_at is not None and not any(
+        (c or "").strip().lower() in ("poäng", "poang", "skattning", "score") for c in grid[wide_at]
+    ):
+        return wide_at
+    return None
+
+
+def _read_workbook(path: Path, kind: FileKind, include_hidden: bool) -> RawTable:
+    from jamlib.ingest.shapes import _score
+    from jamlib.ingest.spreadsheets import read_ods_sheets, read_xlsx_sheets
+
+    sheets = read_xlsx_sheets(path, include_hidden=include_hidden) if kind == FileKind.XLSX else read_ods_sheets(path)
     frames: list[pd.DataFrame] = []
     kinds: set[str | None] = set()
-    try:
-        for sheet in workbook.worksheets:
-            grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            if not any(any(c is not None for c in row) for row in grid):
-                continue
-            label = f"{path.name}, blad '{sheet.title}'"
-            header_at = next(i for i, row in enumerate(grid) if any(c is not None for c in row))
-            wide_at = next((i for i, row in enumerate(grid) if _occasion_header_count(row) >= 2), None)
-            if wide_at is not None and not any(
-                (c or "").strip().lower() in ("poäng", "poang", "skattning", "score") for c in grid[wide_at]
-            ):
-                frames.append(_wide_sheet(grid, wide_at, sheet.title, label))
-                kinds.add("checklist")
-                continue
-            header = _unique_header(grid[header_at], label)
-            rows, numbers = [], []
-            for i in range(header_at + 1, len(grid)):
-                cells = grid[i] + [None] * (len(header) - len(grid[i]))
-                if not any(c is not None for c in cells):
-                    continue
-                rows.append(cells[: len(header)])
-                numbers.append(i + 1)
-            frames.append(_frame(header, rows, label, numbers))
-            kinds.add(None)
-    finally:
-        workbook.close()
+    notes: list[str] = []
+    findings: list[dict] = []
+    reshaping: list[str] = []
+    skipped: list[str] = []
+    hidden: list[str] = []
+    candidates = []
+    for sheet in sheets:
+        label = f"{path.name}, blad '{sheet.title}'"
+        if sheet.hidden and not include_hidden:
+            if any(any(c is not None for c in cells) for _, cells in sheet.grid):
+                hidden.append(sheet.title)
+            continue
+        filled = [(n, cells) for n, cells in sheet.grid if any(c is not None for c in cells)]
+        if not filled:
+            continue
+        candidates.append((sheet, label, filled))
+    data_sheets = [c for c in candidates if _skr_wide_at([cells for _, cells in c[2]]) is not None
+                   or any(_score(cells) >= 2 for _, cells in c[2][:30])]
+    if not data_sheets and candidates:
+        data_sheets = candidates[:1]  # nothing recognisable: the first sheet, so the columns can be named in the message
+    for sheet, label, filled in candidates:
+        if all(sheet is not d[0] for d in data_sheets):
+            skipped.append(sheet.title)
+    for sheet, label, filled in data_sheets:
+        cells_only = [cells for _, cells in filled]
+        wide_at = _skr_wide_at(cells_only)
+        for item in sheet.findings:
+            findings.append({**item, "file": label})
+        notes.extend(sheet.notes)
+        if wide_at is not None:
+            frames.append(_wide_sheet(cells_only, wide_at, sheet.title, label, [n for n, _ in filled]))
+            kinds.add("checklist")
+            continue
+        shaped: Shaped = table_from_grid(filled, label)
+        frames.append(_frame(shaped.header, shaped.rows, label, shaped.numbers))
+        findings.extend({**item, "file": label} for item in shaped.findings)
+        notes.extend(f"blad '{sheet.title}': {note}" for note in shaped.notes)
+        reshaping.extend(f"blad '{sheet.title}': {text}" for text in shaped.reshaping)
+        kinds.add(None)
+    if skipped:
+        notes.append("blad utan kolumner som jamlib känner igen hoppades över (t.ex. instruktioner): "
+                     + ", ".join(f"'{t}'" for t in skipped))
+    if hidden:
+        findings.append({"row": None, "column": None, "value": ", ".join(hidden), "rule": "dolt_blad",
+                         "severity": "varning", "file": path.name,
+                         "message": f"Dolda blad lästes inte: {', '.join(repr(t) for t in hidden)}. Dolda blad innehåller "
+                                    "ofta gamla värden; visa bladet i Excel om det ska med, eller läs med --dolda."})
     if not frames:
-        return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom"])
+        return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom", *notes], findings=findings)
     if len(kinds) > 1:
         raise DataFileError(
             f"{path.name}: arbetsboken blandar breda checklistblad (moment som rader, tillfällen som kolumner) "
@@ -186,7 +169,10 @@ def _read_excel(path: Path) -> RawTable:
             "Alla blad i en fil måste ha samma kolumner.",
             str(path),
         )
-    return RawTable(path, pd.concat(frames, ignore_index=True), kind=kinds.pop())
+    if kind == FileKind.ODS:
+        notes.insert(0, "läst som OpenDocument-kalkylark (.ods)")
+    return RawTable(path, pd.concat(frames, ignore_index=True), kind=kinds.pop(), notes=notes, findings=findings,
+                    reshaping=reshaping)
 
 
 _META_KEYS = {
@@ -199,7 +185,8 @@ _META_KEYS = {
 }
 
 
-def _wide_sheet(grid: list[list[str | None]], header_at: int, sheet_title: str, label: str) -> pd.DataFrame:
+def _wide_sheet(grid: list[list[str | None]], header_at: int, sheet_title: str, label: str,
+                row_numbers: list[int]) -> pd.DataFrame:
     """Turn an SKR-style sheet (moments as rows, occasions as columns) into long rows.
 
     Lines above the header may hold ``Organisation | Karlstads kommun``,
@@ -236,7 +223,7 @@ def _wide_sheet(grid: list[list[str | None]], header_at: int, sheet_title: str, 
                 meta.get("organisationstyp"), meta.get("roll"), occasion,
                 number if number.isdigit() else moment_text, score, meta.get("skattare"),
             ])
-            numbers.append(i + 1)
+            numbers.append(row_numbers[i])
     header_out = ["omgång", "organisation", "kommunkod", "organisationstyp", "roll", "tillfälle", "moment", "poäng", "skattare"]
     return _frame(header_out, rows, label, numbers)
 
@@ -251,13 +238,41 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(path, _frame(header, rows, path.name, list(range(1, len(rows) + 1))))
 
 
-def read_raw(path: str | Path) -> RawTable:
+def _refusal(path: Path, kind: FileKind, description: str) -> DataFileError:
+    name = path.name
+    if kind == FileKind.XLS:
+        return DataFileError(
+            f"{name}: filen är {description}, som jamlib inte läser. Öppna den i Excel och välj Arkiv > Spara som > "
+            "Excel-arbetsbok (.xlsx), eller i LibreOffice Arkiv > Spara som > Excel 2007–365 (.xlsx). "
+            "Spara som .xlsx och läs in den nya filen.", str(path))
+    if kind == FileKind.XLSB:
+        return DataFileError(f"{name}: filen är {description}, som jamlib inte läser. Spara som .xlsx i Excel "
+                             "(Arkiv > Spara som > Excel-arbetsbok) och läs in den nya filen.", str(path))
+    if kind == FileKind.ENCRYPTED:
+        return DataFileError(f"{name}: filen är {description}. Ta bort lösenordet i Excel (Arkiv > Info > Skydda "
+                             "arbetsbok) och spara igen, eller spara en kopia utan lösenord.", str(path))
+    if kind == FileKind.DAMAGED:
+        return DataFileError(f"{name}: filen är {description}, troligen avbruten under nedladdning eller kopiering. "
+                             "Hämta eller spara filen på nytt.", str(path))
+    if kind in (FileKind.HTML, FileKind.XML):
+        return DataFileError(f"{name}: filen är {description}, inte en tabell jamlib läser. Om den kommer från Excel: "
+                             "öppna den och spara som .xlsx eller CSV (UTF-8).", str(path))
+    return DataFileError(f"{name}: filen är {description}, inte en tabell. jamlib läser CSV, Excel (.xlsx), "
+                         "OpenDocument (.ods), Parquet och Kolada-JSON. Kontrollera att rätt fil valdes.", str(path))
+
+
+def read_raw(path: str | Path, *, include_hidden: bool = False) -> RawTable:
     """Read a data file into a :class:`RawTable` of text cells.
+
+    What the file is comes from its content: an ``.xlsx`` named ``.csv`` is read as
+    a workbook (and a note says so).
 
     Parameters
     ----------
     path
-        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, ``.parquet`` or Kolada ``.json`` file.
+        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, ``.ods``, ``.parquet`` or Kolada ``.json`` file.
+    include_hidden
+        Also read hidden sheets and hidden rows of workbooks (default: skipped, with a warning naming them).
 
     Returns
     -------
@@ -267,7 +282,8 @@ def read_raw(path: str | Path) -> RawTable:
     Raises
     ------
     DataFileError
-        When the file does not exist or cannot be read in its format.
+        When the file does not exist or cannot be read as a table; the message says
+        what the file seems to be and what to do.
     """
     path = Path(path)
     if not path.exists():
@@ -275,17 +291,29 @@ def read_raw(path: str | Path) -> RawTable:
     if not path.is_file():
         raise DataFileError(f"{path} är ingen fil.", str(path))
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
-        if path.stat().st_size == 0:
-            return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom"])
-        return _read_excel(path)
-    if suffix == ".parquet":
-        return _read_parquet(path)
-    if suffix == ".json":
-        return read_kolada_json(path)
-    raise DataFileError(
-        f"{path.name}: filtypen '{suffix}' känns inte igen. Använd CSV, Excel (.xlsx), Parquet eller Kolada-JSON.",
-        str(path),
-    )
+    expected = EXTENSION_KINDS.get(suffix)
+    if expected is None:
+        raise DataFileError(
+            f"{path.name}: filtypen '{suffix}' känns inte igen. Använd CSV, Excel (.xlsx), OpenDocument (.ods), "
+            "Parquet eller Kolada-JSON.", str(path))
+    found = sniff(path)
+    kind = found.kind
+    if kind == FileKind.EMPTY:
+        return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom"])
+    if kind == FileKind.JSON and expected == FileKind.TEXT:
+        kind = FileKind.TEXT  # a CSV whose first cell starts with { or [ is still a CSV
+    if kind == FileKind.TEXT and expected == FileKind.JSON:
+        kind = FileKind.JSON  # let the JSON reader say what is wrong with it
+    if kind not in (FileKind.TEXT, FileKind.XLSX, FileKind.ODS, FileKind.PARQUET, FileKind.JSON):
+        raise _refusal(path, kind, found.description)
+    renamed = [] if kind == expected else [f"filen heter {suffix} men är {found.description} och lästes som en sådan"]
+    if kind == FileKind.TEXT:
+        table = _read_csv(path)
+    elif kind in (FileKind.XLSX, FileKind.ODS):
+        table = _read_workbook(path, kind, include_hidden)
+    elif kind == FileKind.PARQUET:
+        table = _read_parquet(path)
+    else:
+        table = read_kolada_json(path)
+    table.notes[:0] = renamed
+    return table

@@ -8,11 +8,22 @@
   stood in the file, with the reason (opens in Excel; cells cannot start a formula);
 * ``data/processed/manifest/<source>.json``: path, SHA-256 checksum, rows read,
   kept and quarantined, failures and warnings per rule, normalisations;
+* ``data/processed/delar/<source>.parquet`` and ``<source>.fel.parquet``: the
+  validated rows and the failures of each source file on its own, so that a
+  later ingest validates only the files whose checksum changed, and notebooks
+  and ``jam gaps`` read validated rows instead of validating raw files again
+  (:func:`stored_rows`);
 * ``data/processed/manifest.json`` and ``data/processed/fel.csv``: all of it together.
 
 Every file is written to a temporary file in the same folder and moved into
 place with :func:`os.replace`, so a crash or Ctrl-C never leaves a half-written
-file behind: either the old file or the new one is there.
+file behind: either the old file or the new one is there. The tables are
+written in pieces, one source file at a time, so memory stays bounded by the
+largest source file, not by the whole collection.
+
+A stored result is used again only when the source file's SHA-256 checksum, the
+options and the validating code (:func:`validator_fingerprint`) are all the same
+as when it was stored.
 """
 
 from __future__ import annotations
@@ -20,25 +31,65 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import traceback
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
 from jamlib.errors import DataFileError
-from jamlib.files import atomic_write, write_csv, write_json, write_parquet
+from jamlib.ingest.lock import folder_lock
+from jamlib.files import atomic_write, write_csv, write_json
 from jamlib.ingest.readers import DATA_SUFFIXES, read_raw
 from jamlib.schemas import SCHEMAS
-from jamlib.ingest.validation import FAILURE_COLUMNS, file_failure, validate
+from jamlib.ingest.validation import FAILURE_COLUMNS, ValidationResult, file_failure, validate
 
-__all__ = ["ingest_folder", "load_processed"]
+__all__ = ["ingest_folder", "load_processed", "stored_rows", "find_store", "validator_fingerprint", "file_checksum",
+           "PARTS"]
 
-def _checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+#: Folder under the processed folder holding each source file's validated rows and failures.
+PARTS = "delar"
+
+_MANIFEST_COLUMNS = ["path", "kind", "sha256", "rows_read", "rows_kept", "rows_quarantined", "errors", "warnings",
+                     "summary"]
+
+#: Modules whose code decides what validation gives; a change in any of them invalidates stored results.
+_VALIDATING_CODE = ("schemas.py", "organisations.py", "kpis.py", "vocabulary.py", "formatting.py",
+                    "_data/municipality.json", "ingest/raw.py", "ingest/readers.py", "ingest/kolada_files.py",
+                    "ingest/validation.py", "ingest/sniff.py", "ingest/spreadsheets.py", "ingest/shapes.py")
+
+
+@lru_cache(maxsize=1)
+def validator_fingerprint() -> str:
+    """A checksum of the code and reference data that validation depends on (jamlib's version included)."""
+    import jamlib
+
+    root = Path(jamlib.__file__).parent
+    digest = hashlib.sha256(jamlib.__version__.encode())
+    for name in _VALIDATING_CODE:
+        path = root / name
+        digest.update(name.encode())
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_CHECKSUMS: dict[tuple, str] = {}
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file's bytes (remembered for the process while size, time and inode stay the same)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if key not in _CHECKSUMS:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _CHECKSUMS[key] = digest.hexdigest()
+    return _CHECKSUMS[key]
 
 
 def _slug(relative: Path) -> str:
@@ -50,25 +101,265 @@ def _counts(failures: pd.DataFrame, severity: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in subset["rule"].value_counts().items()}
 
 
+# --------------------------------------------------------------------------- Arrow schemas
+
+
+@lru_cache(maxsize=None)
+def _arrow_schema(kind: str):
+    """The Parquet schema of a processed table: the same for every piece, whatever the piece holds."""
+    import pyarrow as pa
+
+    schema = SCHEMAS[kind]
+    types = {"number": pa.float64(), "integer": pa.int64(), "moment_row": pa.int64(), "int_list": pa.list_(pa.int64())}
+    sample: dict[str, object] = {}
+    fields = []
+    for col in schema.columns:
+        fields.append(pa.field(col.name, types.get(col.kind, pa.string())))
+        sample[col.name] = {"number": pd.Series([1.0]), "integer": pd.array([1], dtype="Int64"),
+                            "moment_row": pd.array([1], dtype="Int64"),
+                            "int_list": pd.Series([[1]], dtype=object)}.get(col.kind, pd.Series(["a"], dtype=object))
+        if kind == "published" and col.name == "moment":
+            fields.append(pa.field("moment_text", pa.string()))
+            sample["moment_text"] = pd.Series(["a"], dtype=object)
+    fields += [pa.field("source_file", pa.string()), pa.field("source_row", pa.int64())]
+    sample["source_file"] = pd.Series(["a"])
+    sample["source_row"] = pd.Series([1], dtype="int64")
+    metadata = pa.Schema.from_pandas(pd.DataFrame(sample), preserve_index=False).metadata
+    return pa.schema(fields, metadata=metadata)
+
+
+def _to_arrow(frame: pd.DataFrame, kind: str):
+    import pyarrow as pa
+
+    schema = _arrow_schema(kind)
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+_FAILURE_SCHEMA_COLUMNS = ["source", *FAILURE_COLUMNS]
+
+
+def _failure_table(failures: pd.DataFrame):
+    import pyarrow as pa
+
+    arrays = []
+    for name in _FAILURE_SCHEMA_COLUMNS:
+        column = failures[name]
+        if name == "row":
+            arrays.append(pa.array(column.astype("Int64"), type=pa.int64(), from_pandas=True))
+            continue
+        values = column.astype(object).where(column.notna(), None).tolist()
+        try:
+            arrays.append(pa.array(values, type=pa.string()))
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # a value that is not text: as the text it shows
+            arrays.append(pa.array([v if v is None or isinstance(v, str) else str(v) for v in values], type=pa.string()))
+    return pa.Table.from_arrays(arrays, names=_FAILURE_SCHEMA_COLUMNS)
+
+
+def _write_arrow(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    with atomic_write(path, "wb") as handle:
+        pq.write_table(table, handle)
+
+
+# --------------------------------------------------------------------------- one source file
+
+
+@dataclass
+class _Source:
+    """What ingest knows about one source file after this run."""
+
+    relative: Path
+    entry: dict
+    parts: Path | None  # the validated rows, when there are any
+    failures: Path
+    reused: bool = False  # taken from the store, not validated in this run
+
+
+def _read_and_validate(path: Path, relative: Path, allow_half_points: bool,
+                       include_hidden: bool = False) -> ValidationResult | None:
+    """Validate one file; never raises for what the file holds (``None`` for Kolada metadata)."""
+    try:
+        raw = read_raw(path, include_hidden=include_hidden) if include_hidden else read_raw(path)
+        if raw.is_metadata:
+            return None
+        return validate(raw, allow_half_points=allow_half_points, source=str(relative))
+    except DataFileError as error:
+        result = file_failure(path, error)
+    except (OSError, MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            UnicodeError, AssertionError) as error:  # a fault in jamlib on an unforeseen file must not stop the run
+        result = file_failure(path, DataFileError(
+            f"{path.name}: filen kunde inte läsas ({type(error).__name__}: {error}). De andra filerna läses ändå. "
+            "Kontrollera att filen är en CSV-, Excel-, Parquet- eller Kolada-fil och rapportera gärna felet till "
+            "jamlibs utvecklare med filen bifogad.", str(path)))
+        result.failures.loc[:, "rule"] = "internt_fel"
+        result.notes.append("".join(traceback.format_exception_only(type(error), error)).strip())
+    result.source = str(relative)
+    return result
+
+
+def _dependencies(path: Path) -> dict[str, str | None]:
+    """Other files whose content goes into a file's validated rows: a Kolada file takes its KPI titles from ``kpi.json``."""
+    if path.suffix.lower() != ".json":
+        return {}
+    titles = path.parent / "kpi.json"
+    return {"kpi.json": file_checksum(titles) if titles.is_file() else None}
+
+
+def _reusable(entry: dict | None, path: Path, options: dict, processed: Path, slug: str) -> bool:
+    if not entry or entry.get("sha256") != file_checksum(path) or entry.get("validator") != validator_fingerprint():
+        return False
+    if entry.get("options") != options or entry.get("depends_on", {}) != _dependencies(path):
+        return False
+    failures = processed / PARTS / f"{slug}.fel.parquet"
+    parts = processed / PARTS / f"{slug}.parquet"
+    return failures.exists() and (parts.exists() or not entry.get("rows_kept"))
+
+
+def _read_entry(path: Path) -> dict | None:
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return entry if isinstance(entry, dict) else None
+
+
+def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
+                known_metadata: dict[str, str]) -> tuple[_Source | None, str | None, str | None]:
+    """Ingest one source file: (what is stored, the progress line, the checksum when it is Kolada metadata)."""
+    relative = path.relative_to(raw_dir)
+    slug = _slug(relative)
+    manifest_path = processed_dir / "manifest" / f"{slug}.json"
+    parts_path = processed_dir / PARTS / f"{slug}.parquet"
+    failures_path = processed_dir / PARTS / f"{slug}.fel.parquet"
+    checksum = file_checksum(path)
+    previous = _read_entry(manifest_path)
+    if _reusable(previous, path, options, processed_dir, slug):
+        assert previous is not None
+        return (_Source(relative, previous, parts_path if previous.get("rows_kept") else None, failures_path, True),
+                f"{previous['summary']} (oförändrad sedan förra inläsningen)", None)
+    if known_metadata.get(str(relative)) == checksum:
+        return None, None, checksum
+    result = _read_and_validate(path, relative, options["allow_half_points"], options.get("include_hidden", False))
+    if result is None:  # Kolada metadata: not a table
+        return None, None, checksum
+    quarantine_path = processed_dir / "karantan" / f"{slug}.csv"
+    if len(result.quarantine):
+        write_csv(result.quarantine, quarantine_path)
+    elif quarantine_path.exists():
+        quarantine_path.unlink()
+    if result.kind in SCHEMAS and len(result.data):
+        _write_arrow(_to_arrow(result.data, result.kind), parts_path)
+    elif parts_path.exists():
+        parts_path.unlink()
+    failures = result.failures.copy()
+    failures.insert(0, "source", str(relative))
+    _write_arrow(_failure_table(failures), failures_path)
+    entry = {
+        "path": str(relative),
+        "kind": result.kind,
+        "sha256": checksum,
+        "rows_read": result.rows_read,
+        "rows_kept": result.rows_kept,
+        "rows_quarantined": result.rows_quarantined,
+        "errors": int((result.failures["severity"] == "fel").sum()),
+        "warnings": int((result.failures["severity"] == "varning").sum()),
+        "summary": result.summary,
+        "errors_by_rule": _counts(result.failures, "fel"),
+        "warnings_by_rule": _counts(result.failures, "varning"),
+        "removed_by_rule": _counts(result.failures, "info"),
+        "normalisations": result.normalisations.to_dict(orient="records"),
+        "notes": result.notes,
+        "reshaping": result.reshaping,
+        "quarantine": str(quarantine_path.relative_to(processed_dir)) if len(result.quarantine) else None,
+        "validator": validator_fingerprint(),
+        "options": options,
+        "depends_on": _dependencies(path),
+    }
+    write_json(entry, manifest_path)
+    return (_Source(relative, entry, parts_path if result.kind in SCHEMAS and len(result.data) else None,
+                    failures_path), result.summary, None)
+
+
+def _ingest_all(files: list[Path], raw_dir: Path, processed_dir: Path, options: dict, known_metadata: dict[str, str],
+                workers: int) -> Iterator[tuple[Path, tuple[_Source | None, str | None, str | None]]]:
+    """Ingest the files in order, in ``workers`` processes when there are several files to share."""
+    arguments = [(path, raw_dir, processed_dir, options, known_metadata) for path in files]
+    if workers <= 1 or len(files) < 2:
+        for path, args in zip(files, arguments):
+            yield path, _ingest_one(*args)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        yield from zip(files, pool.map(_ingest_star, arguments, chunksize=1))
+
+
+def _ingest_star(arguments: tuple) -> tuple[_Source | None, str | None, str | None]:
+    return _ingest_one(*arguments)
+
+
+def default_workers() -> int:
+    """Processes ``jam ingest`` uses by default: the cores there are, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+# --------------------------------------------------------------------------- the whole folder
+
+
+def _data_files(raw_dir: Path) -> list[Path]:
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def _write_table(kind: str, sources: list[_Source], target: Path) -> None:
+    """Write the processed table of one kind from its pieces, one piece in memory at a time."""
+    import pyarrow.parquet as pq
+
+    schema = _arrow_schema(kind)
+    with atomic_write(target, "wb") as handle:
+        with pq.ParquetWriter(handle, schema) as writer:
+            for source in sources:
+                assert source.parts is not None
+                writer.write_table(pq.read_table(source.parts).cast(schema))
+
+
 def ingest_folder(
     raw_dir: str | Path = "data/raw",
     processed_dir: str | Path = "data/processed",
     *,
     allow_half_points: bool = False,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    include_hidden: bool = False,
 ) -> pd.DataFrame:
     """Validate every data file under ``raw_dir`` and store the results under ``processed_dir``.
+
+    Files whose checksum, options and validating code are unchanged since the last
+    ingest are not read again; their stored results are used. A file that cannot be
+    read is reported in the manifest and ``fel.csv``; the other files are ingested.
+
+    Only one ingest writes to a folder at a time (:func:`jamlib.ingest.lock.folder_lock`); another one is
+    refused with a message. Temporary files left by an ingest that was killed are removed first: every
+    output is always either the previous complete file or the new one.
 
     Parameters
     ----------
     raw_dir
-        Folder searched recursively for CSV, Excel, Parquet and Kolada JSON files.
+        Folder searched recursively for CSV, Excel, OpenDocument, Parquet and Kolada JSON files.
     processed_dir
         Output folder (created if needed).
     allow_half_points
         Accept half points in checklist scores.
     progress
         Called with a short Swedish line per file, e.g. ``print``.
+    workers
+        Processes that read and validate files side by side (default: :func:`default_workers`).
+        The outputs are the same whatever the number.
+    include_hidden
+        Also read hidden sheets and rows of workbooks (default: skipped, with a warning naming them).
 
     Returns
     -------
@@ -77,70 +368,153 @@ def ingest_folder(
         ``rows_read``, ``rows_kept``, ``rows_quarantined``, ``errors``,
         ``warnings``, ``summary``.
     """
+    with folder_lock(processed_dir):
+        _remove_temporaries(Path(processed_dir))
+        return _ingest_folder_locked(raw_dir, processed_dir, allow_half_points=allow_half_points, progress=progress,
+                                     workers=workers, include_hidden=include_hidden)
+
+
+def _remove_temporaries(processed_dir: Path) -> None:
+    """Delete ``.<name>.<random>.tmp`` files that an interrupted atomic write left behind."""
+    if processed_dir.is_dir():
+        for path in processed_dir.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
+
+def _ingest_folder_locked(
+    raw_dir: str | Path,
+    processed_dir: str | Path,
+    *,
+    allow_half_points: bool,
+    progress: Callable[[str], None] | None,
+    workers: int | None,
+    include_hidden: bool,
+) -> pd.DataFrame:
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     if not raw_dir.is_dir():
         raise DataFileError(f"Mappen {raw_dir} finns inte.", str(raw_dir))
-    files = sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-                   and not p.name.startswith((".", "~$")))
-    tables: dict[str, list[pd.DataFrame]] = {name: [] for name in SCHEMAS}
-    manifest_rows: list[dict] = []
-    all_failures: list[pd.DataFrame] = []
-    for path in files:
-        relative = path.relative_to(raw_dir)
-        try:
-            raw = read_raw(path)
-            if raw.is_metadata:
-                continue
-            result = validate(raw, allow_half_points=allow_half_points, source=str(relative))
-        except DataFileError as error:
-            result = file_failure(path, error)
-            result.source = str(relative)
-        slug = _slug(relative)
-        if result.kind in tables and len(result.data):
-            tables[result.kind].append(result.data)
-        quarantine_path = processed_dir / "karantan" / f"{slug}.csv"
-        if len(result.quarantine):
-            write_csv(result.quarantine, quarantine_path)
-        elif quarantine_path.exists():
-            quarantine_path.unlink()
-        failures = result.failures.copy()
-        failures.insert(0, "source", str(relative))
-        all_failures.append(failures)
-        entry = {
-            "path": str(relative),
-            "kind": result.kind,
-            "sha256": _checksum(path),
-            "rows_read": result.rows_read,
-            "rows_kept": result.rows_kept,
-            "rows_quarantined": result.rows_quarantined,
-            "errors": int((result.failures["severity"] == "fel").sum()),
-            "warnings": int((result.failures["severity"] == "varning").sum()),
-            "summary": result.summary,
-        }
-        manifest_rows.append(entry)
-        write_json({
-            **entry,
-            "errors_by_rule": _counts(result.failures, "fel"),
-            "warnings_by_rule": _counts(result.failures, "varning"),
-            "removed_by_rule": _counts(result.failures, "info"),
-            "normalisations": result.normalisations.to_dict(orient="records"),
-            "notes": result.notes,
-            "quarantine": str(quarantine_path.relative_to(processed_dir)) if len(result.quarantine) else None,
-        }, processed_dir / "manifest" / f"{slug}.json")
-        if progress:
-            progress(result.summary)
-    for name, frames in tables.items():
+    options = {"allow_half_points": bool(allow_half_points)}
+    if include_hidden:
+        options["include_hidden"] = True
+    previous = {row.get("path"): row for row in _previous_manifest(processed_dir)}
+    metadata_path = processed_dir / PARTS / "metadata.json"
+    known_metadata = _read_entry(metadata_path) or {}  # Kolada metadata files seen before, by checksum
+    files = _data_files(raw_dir)
+    sources: list[_Source] = []
+    metadata: dict[str, str] = {}
+    for path, (source, line, metadata_checksum) in _ingest_all(files, raw_dir, processed_dir, options, known_metadata,
+                                                               default_workers() if workers is None else workers):
+        if source is not None:
+            sources.append(source)
+        if metadata_checksum is not None:
+            metadata[str(path.relative_to(raw_dir))] = metadata_checksum
+        if line and progress:
+            progress(line)
+    write_json(metadata, metadata_path)
+    _remove_stale(processed_dir, {_slug(s.relative) for s in sources})
+    for name in SCHEMAS:
         target = processed_dir / f"{name}.parquet"
-        if frames:
-            write_parquet(pd.concat(frames, ignore_index=True), target)
-        elif target.exists():
+        pieces = [s for s in sources if s.entry.get("kind") == name and s.parts is not None]
+        before = sorted(p for p, row in previous.items() if row.get("kind") == name and row.get("rows_kept"))
+        unchanged = target.exists() and before == sorted(str(s.relative) for s in pieces) and all(s.reused for s in pieces)
+        if pieces and not unchanged:
+            _write_table(name, pieces, target)
+        elif not pieces and target.exists():
             target.unlink()
-    manifest = pd.DataFrame(manifest_rows, columns=["path", "kind", "sha256", "rows_read", "rows_kept",
-                                                     "rows_quarantined", "errors", "warnings", "summary"])
+    manifest = pd.DataFrame([{k: s.entry.get(k) for k in _MANIFEST_COLUMNS} for s in sources],
+                            columns=_MANIFEST_COLUMNS)
     write_json(manifest.to_dict(orient="records"), processed_dir / "manifest.json")
-    failures = pd.concat(all_failures, ignore_index=True) if all_failures else pd.DataFrame(columns=["source", *FAILURE_COLUMNS])
+    failure_frames = [pd.read_parquet(s.failures) for s in sources]
+    failures = pd.concat(failure_frames, ignore_index=True) if failure_frames else \
+        pd.DataFrame(columns=_FAILURE_SCHEMA_COLUMNS)
+    failures["row"] = failures["row"].astype("Int64")
     write_csv(failures, processed_dir / "fel.csv")
     return manifest
+
+
+def _previous_manifest(processed_dir: Path) -> list[dict]:
+    try:
+        rows = json.loads((processed_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _remove_stale(processed_dir: Path, slugs: set[str]) -> None:
+    """Take away pieces, manifests and quarantines of source files that are no longer there."""
+    for folder, suffixes in ((processed_dir / PARTS, (".fel.parquet", ".parquet")),
+                             (processed_dir / "manifest", (".json",)), (processed_dir / "karantan", (".csv",))):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            name = path.name
+            slug = next((name[: -len(s)] for s in suffixes if name.endswith(s)), None)
+            if slug is not None and slug not in slugs and not name.startswith(".") and name != "metadata.json":
+                path.unlink()
+
+
+# --------------------------------------------------------------------------- reading the store
+
+
+def find_store(folder: str | Path) -> tuple[Path, Path] | None:
+    """The raw folder and processed folder of an ingested collection that ``folder`` belongs to.
+
+    ``data/raw/kolada`` belongs to ``data/raw`` with ``data/processed`` beside it,
+    when ``jam ingest`` has written ``data/processed/manifest.json``.
+
+    Returns
+    -------
+    tuple of Path or None
+        ``(raw_dir, processed_dir)``, or ``None`` when no ingested store is found.
+    """
+    folder = Path(folder).resolve()
+    for parent in (folder, *folder.parents):
+        if parent.name == "raw" and (parent.parent / "processed" / "manifest.json").is_file():
+            return parent, parent.parent / "processed"
+    return None
+
+
+def stored_rows(path: str | Path, raw_dir: str | Path, processed_dir: str | Path, *,
+                kind: str | None = None) -> pd.DataFrame | None:
+    """The validated rows of one source file from the processed store, if they are still valid.
+
+    They are valid when the store's manifest has the file with the same SHA-256
+    checksum as the file has now, validated by the same code
+    (:func:`validator_fingerprint`) with the default options.
+
+    Parameters
+    ----------
+    path
+        The source file, under ``raw_dir``.
+    raw_dir, processed_dir
+        The folders given to :func:`ingest_folder`.
+    kind
+        Only rows stored as this table kind.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The rows, as :func:`jamlib.ingest.validation.validate` gives them in ``data``;
+        ``None`` when the file must be validated again (changed, new, or never ingested).
+    """
+    path, raw_dir, processed_dir = Path(path), Path(raw_dir), Path(processed_dir)
+    try:
+        relative = path.resolve().relative_to(raw_dir.resolve())
+    except ValueError:
+        return None
+    slug = _slug(relative)
+    entry = _read_entry(processed_dir / "manifest" / f"{slug}.json")
+    if entry is None or (kind is not None and entry.get("kind") != kind):
+        return None
+    if not _reusable(entry, path, {"allow_half_points": False}, processed_dir, slug):
+        return None
+    if not entry.get("rows_kept"):
+        return pd.DataFrame(columns=_arrow_schema(entry["kind"]).names) if entry.get("kind") in SCHEMAS else None
+    data = pd.read_parquet(processed_dir / PARTS / f"{slug}.parquet")
+    for name in data.columns:  # text as validate gives it: Python strings and None in object columns
+        if pd.api.types.is_string_dtype(data[name].dtype) and name != "source_file":
+            data[name] = data[name].astype(object).where(data[name].notna(), None)
+    return data
 
 
 def load_processed(table: str, processed_dir: str | Path = "data/processed") -> pd.DataFrame:

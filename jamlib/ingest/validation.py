@@ -10,6 +10,18 @@ rows quarantined.
 Severity ``fel`` (error) sends the row to quarantine and makes ``jam validate``
 exit with 1; ``varning`` (warning) keeps the row; ``info`` marks rows taken out
 by a documented rule (identical duplicate rows, Kolada rows marked deleted).
+
+:func:`validate` runs in five stages, each working on whole columns so that a
+national Kolada extract of millions of values is checked in seconds:
+
+1. *coerce*: a data frame or a :class:`~jamlib.ingest.raw.RawTable` becomes one
+   table with ``_file``/``_row``; cells stay as they came (text, or numbers
+   and categories from readers that already know the type);
+2. *map columns*: the table kind and which header holds which column;
+3. *parse cells*: each distinct cell text of a column is parsed once and the
+   result spread over the rows that hold it;
+4. *check*: the table-wide checks of the schema, as masks over columns;
+5. *assemble*: failure table, quarantine and the typed rows that passed.
 """
 
 from __future__ import annotations
@@ -19,20 +31,26 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from jamlib.errors import DataFileError, ValidationError
 from jamlib.organisations import normalise_code
-from jamlib.vocabulary import CodeProblem
-from jamlib.ingest.readers import FILE, ROW, RawTable, read_raw
+from jamlib.vocabulary import CodeProblem, Severity
+from jamlib.ingest.raw import FILE, ROW, RawTable, cell_text
+from jamlib.ingest.readers import read_raw
 from jamlib.schemas import MOMENTS, SCHEMAS, Column, TableSchema
 
-__all__ = ["ValidationResult", "validate", "load", "FAILURE_COLUMNS"]
+__all__ = ["ValidationResult", "validate", "load", "FAILURE_COLUMNS", "file_failure"]
 
 #: Columns of the failure table.
 FAILURE_COLUMNS: list[str] = ["file", "row", "column", "value", "rule", "severity", "message"]
+
+_ERROR, _WARNING, _INFO = Severity.ERROR.value, Severity.WARNING.value, Severity.INFO.value
+#: Severities that send a row to the quarantine.
+_QUARANTINED = (_ERROR, _INFO)
 
 _PERCENT_UNITS = {"%", "procent", "andel", "andel (%)", "andel %", "percent", "procentandel"}
 _COUNT_UNITS = {"antal", "st", "stycken", "personer", "count"}
@@ -67,6 +85,9 @@ class ValidationResult:
         Data rows read from the source.
     notes
         What the reader noticed, in Swedish.
+    reshaping
+        How the reader changed the table's shape (one column per sex made long, a
+        two-row header joined), in Swedish; shown in the manifest.
     """
 
     kind: str | None
@@ -77,6 +98,7 @@ class ValidationResult:
     normalisations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["column", "from", "to", "rows"]))
     rows_read: int = 0
     notes: list[str] = field(default_factory=list)
+    reshaping: list[str] = field(default_factory=list)
 
     @property
     def rows_kept(self) -> int:
@@ -91,13 +113,13 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         """True when no failure of severity ``fel`` was found."""
-        return not (self.failures["severity"] == "fel").any()
+        return not (self.failures["severity"] == _ERROR).any()
 
     @property
     def summary(self) -> str:
         """A one-line Swedish summary."""
-        errors = int((self.failures["severity"] == "fel").sum())
-        warnings = int((self.failures["severity"] == "varning").sum())
+        errors = int((self.failures["severity"] == _ERROR).sum())
+        warnings = int((self.failures["severity"] == _WARNING).sum())
         kind = SCHEMAS[self.kind].title if self.kind in SCHEMAS else "okänd tabelltyp"
         return (
             f"{self.source} ({kind}): {self.rows_read} rader lästa, {self.rows_kept} godkända, "
@@ -140,6 +162,17 @@ def _fmt(number: float) -> str:
     return (str(int(number)) if float(number).is_integer() else repr(float(number))).replace(".", ",")
 
 
+#: What statistics offices (SCB) print for a missing value: ".." not available, "-" nothing to report.
+MISSING_MARKERS: frozenset[str] = frozenset({"..", "…", "-", "–", "—"})
+#: Excel stores dates as days since 1899-12-30; 20000-80000 is 1954-2119.
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+_SERIAL_RANGE = (20000, 80000)
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2},\d{3}$")
+_COMMA_DECIMAL = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$|^-?0,\d+$")
+_POINT_DECIMAL = re.compile(r"^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3})+\.\d+$|^-?0\.\d+$")
+
 _PERIOD = re.compile(r"^(19|20)\d{2}(([/-])(\d{2}|\d{4})|-(0[1-9]|1[0-2])|[ -]?[QqTt][1-4])?$")
 
 
@@ -170,6 +203,10 @@ def _parse_cell(col: Column, text: str | None) -> _Cell:
                 CodeProblem.MALFORMED: "ogiltig_kod"}[check.problem]
         return _Cell(None, rule, check.message)
     if kind in ("number", "integer"):
+        if text in MISSING_MARKERS:
+            if col.nullable:
+                return _Cell(None)
+            return _Cell(None, "saknas", f"'{text}' betyder att uppgiften saknas, men kolumnen '{col.display}' måste vara ifylld.")
         number = _parse_number(text)
         if number is None:
             return _Cell(None, "ogiltigt_tal", f"'{text}' i kolumnen '{col.display}' är inget tal.")
@@ -191,6 +228,12 @@ def _parse_cell(col: Column, text: str | None) -> _Cell:
             return _Cell(text)
         return _Cell(None, "ogiltig_period", f"'{text}' är ingen period. Skriv år som 2022 eller läsår som 2019/20.")
     if kind == "date":
+        serial = _EXCEL_SERIAL.match(text)
+        if serial and _SERIAL_RANGE[0] <= int(serial.group(1)) <= _SERIAL_RANGE[1]:
+            return _Cell((_EXCEL_EPOCH + _dt.timedelta(days=int(serial.group(1)))).isoformat())
+        stamp = _DATE_TIME.match(text)
+        if stamp:
+            text = stamp.group(1)
         for pattern, fmt in ((r"^\d{4}$", "%Y"), (r"^\d{4}-\d{2}$", "%Y-%m"), (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d")):
             if re.match(pattern, text):
                 try:
@@ -248,67 +291,379 @@ def _detect_kind(headers: list[str]) -> str | None:
         score = (-len(missing), len(mapping), name)
         if best is None or score[:2] > best[:2]:
             best = score
-    if best is None or best[0] < -2:
+    if best is None or best[0] < -2 or best[1] == 0:  # no column of any table recognised
         return None
     return best[2]
 
 
-# --------------------------------------------------------------------------- table checks
+# --------------------------------------------------------------------------- failures
 
 
-_Failure = dict[str, object]
+class _Failures:
+    """Failures collected in the order they are found, in column blocks (one block per rule and column).
+
+    ``index`` is the row's position in the table (``None`` for the file as a whole).
+    """
+
+    def __init__(self) -> None:
+        self._blocks: list[tuple[list, list, list, list, list, list]] = []
+        self.placed: dict[int, tuple[str | None, int | None]] = {}  # failure number -> (file, row) without a table row
+        self._count = 0
+
+    def add(self, index: int | None, column: object, value: object, rule: str, message: str,
+            severity: str = _ERROR, *, file: str | None = None, row: int | None = None) -> None:
+        if file is not None or row is not None:
+            self.placed[self._count] = (file, row)
+        self._blocks.append(([index], [column], [value], [rule], [severity], [message]))
+        self._count += 1
+
+    def extend(self, indices: Sequence[int], column: object, values: Sequence[object], rules: Sequence[str] | str,
+               messages: Sequence[str], severity: str = _ERROR) -> None:
+        n = len(indices)
+        if not n:
+            return
+        self._count += n
+        self._blocks.append((
+            [int(i) for i in indices], [column] * n, list(values),
+            [rules] * n if isinstance(rules, str) else list(rules), [severity] * n, list(messages)))
+
+    def indices_with(self, rules: set[str]) -> set[int]:
+        found: set[int] = set()
+        for indices, _, _, block_rules, _, _ in self._blocks:
+            found.update(i for i, r in zip(indices, block_rules) if r in rules and i is not None)
+        return found
+
+    def columns(self) -> tuple[list, list, list, list, list, list]:
+        out: tuple[list, list, list, list, list, list] = ([], [], [], [], [], [])
+        for block in self._blocks:
+            for target, part in zip(out, block):
+                target.extend(part)
+        return out
+
+
+# --------------------------------------------------------------------------- stage 1: coerce
+
+
+def _coerce(raw: RawTable | pd.DataFrame, source: str | None) -> tuple[RawTable, str]:
+    """The table to validate and the label used for it in messages."""
+    if isinstance(raw, pd.DataFrame):
+        frame = raw.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        label = source or "tabell"
+        frame[FILE] = label
+        frame[ROW] = np.arange(2, len(frame) + 2, dtype="int64")
+        return RawTable(Path(label), frame.reset_index(drop=True)), label
+    return raw, source or raw.path.name
+
+
+def _text_values(values: pd.Series | pd.Index | np.ndarray | list) -> list[str | None]:
+    """Cells as the text the user sees (see :func:`jamlib.ingest.raw.cell_text`)."""
+    return [v if isinstance(v, str) else cell_text(v) for v in values]
+
+
+def _text_column(series: pd.Series) -> pd.Series:
+    """A column of text cells (``str`` or ``None``, object dtype) as it stood in the file."""
+    if series.dtype == object and all(v is None or isinstance(v, str) for v in series):
+        return series
+    return pd.Series(_text_values(series.astype(object)), index=series.index, dtype=object)
+
+
+# --------------------------------------------------------------------------- stage 3: parse cells
+
+
+@dataclass
+class _Parsed:
+    """One column after parsing: a value per row and, per distinct cell, what it parsed to.
+
+    ``texts`` and ``cells`` are filled for every distinct cell of a text column, but
+    only for the failing ones of a column that arrived as numbers.
+    """
+
+    values: np.ndarray
+    per_text: np.ndarray  # parsed value of each distinct cell
+    codes: np.ndarray  # row -> distinct cell; the empty cell is the last
+    texts: list[str | None]  # the distinct cells as text
+    cells: list[_Cell | None]  # what each parsed to (None: a valid number)
+
+    @property
+    def bad(self) -> np.ndarray:
+        return np.array([c is not None and c.rule is not None for c in self.cells], dtype=bool)
+
+
+_SIMPLE_NUMBER = re.compile(r"-?\d{1,15}(?:[.,]\d{1,15})?")
+
+
+def _numeric_dtype(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+
+
+def _number_cells(col: Column, text_of: Callable[[int], str | None], numbers: np.ndarray,
+                  exact: np.ndarray) -> list[_Cell | None]:
+    """Parse results of distinct numeric cells: ``None`` for a valid number, else what :func:`_parse_cell` says.
+
+    ``numbers`` holds the value of each distinct cell where ``exact`` is true (a plain
+    number whose value is certain); every other cell, and every number out of range or
+    not whole where a whole number is needed, goes through :func:`_parse_cell` for its message.
+    """
+    with np.errstate(invalid="ignore"):
+        problem = ~exact
+        if col.kind == "integer":
+            problem |= numbers != np.floor(numbers)
+        if col.minimum is not None:
+            problem |= numbers < col.minimum
+        if col.maximum is not None:
+            problem |= numbers > col.maximum
+    cells: list[_Cell | None] = [None] * len(numbers)
+    for k in np.flatnonzero(problem):
+        cells[k] = _parse_cell(col, text_of(int(k)))
+    return cells
+
+
+def _parse_column(col: Column, series: pd.Series) -> _Parsed:
+    if col.kind in ("number", "integer") and _numeric_dtype(series):
+        # Numbers from Kolada, Parquet or a data frame: one parse per distinct number, none for valid ones.
+        codes, uniques = pd.factorize(series.to_numpy(dtype="float64", na_value=math.nan), use_na_sentinel=True)
+        numbers = np.asarray(uniques, dtype="float64")
+        cells = _number_cells(col, lambda k: cell_text(float(numbers[k])), numbers, np.isfinite(numbers))
+        texts = [None if c is None else cell_text(float(numbers[k])) for k, c in enumerate(cells)]
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        texts = _text_values(uniques)
+        if col.kind in ("number", "integer"):
+            match = _SIMPLE_NUMBER.fullmatch
+            exact = np.array([t is not None and match(t) is not None for t in texts], dtype=bool)
+            numbers = np.array([float(t.replace(",", ".")) if ok else math.nan  # type: ignore[union-attr]
+                                for t, ok in zip(texts, exact)], dtype="float64")
+            cells = _number_cells(col, texts.__getitem__, numbers, exact)
+        else:
+            cells = [_parse_cell(col, text) for text in texts]
+    cells.append(_parse_cell(col, None))
+    texts.append(None)
+    codes = np.where(codes < 0, len(texts) - 1, codes)
+    per_text = np.empty(len(cells), dtype="float64" if col.kind == "number" else object)
+    if col.kind == "number":
+        per_text[:] = [numbers[k] if c is None else (math.nan if c.value is None else c.value) for k, c in enumerate(cells)]
+    elif col.kind == "integer":
+        per_text[:] = [int(numbers[k]) if c is None else c.value for k, c in enumerate(cells)]
+    else:
+        per_text[:] = [c.value for c in cells]  # type: ignore[union-attr]
+    return _Parsed(per_text[codes], per_text, codes, texts, cells)
+
+
+def _with_cells(col: Column, column: _Parsed, changes: dict[int, _Cell]) -> _Parsed:
+    """The column with some distinct cells parsed differently."""
+    cells = list(column.cells)
+    per_text = column.per_text.copy()
+    for k, cell in changes.items():
+        cells[k] = cell
+        if col.kind == "number":
+            per_text[k] = math.nan if cell.value is None else cell.value
+        else:
+            per_text[k] = cell.value
+    return _Parsed(per_text[column.codes], per_text, column.codes, column.texts, cells)
+
+
+def _number_conventions(col: Column, header: str, column: _Parsed, failures: _Failures,
+                        normalised: list[dict]) -> _Parsed:
+    """SCB's missing markers, and "1,234": a decimal comma or an English thousands separator?
+
+    The column decides: other numbers with a decimal comma ("2,5") make it a decimal;
+    numbers with a decimal point ("12.5") make it a thousands separator (read as 1234,
+    with a warning); with neither, the value cannot be read and is quarantined.
+    """
+    texts = [None if t is None else t.strip() for t in column.texts[:-1]]
+    counts = np.bincount(column.codes, minlength=len(column.texts))
+    for k, text in enumerate(texts):
+        if text in MISSING_MARKERS and counts[k]:
+            normalised.append({"column": header, "from": text, "to": "(saknas)", "rows": int(counts[k])})
+    ambiguous = [k for k, t in enumerate(texts) if t is not None and counts[k] and _THOUSANDS.match(t)]
+    if not ambiguous:
+        return column
+    comma = any(t is not None and counts[k] and _COMMA_DECIMAL.match(t) for k, t in enumerate(texts))
+    point = any(t is not None and counts[k] and _POINT_DECIMAL.match(t) for k, t in enumerate(texts))
+    if comma and not point:
+        return column  # the column writes decimals with a comma: 1,234 is one and a quarter-ish, as read
+    changes: dict[int, _Cell] = {}
+    for k in ambiguous:
+        text = texts[k]
+        assert text is not None
+        whole = float(text.replace(",", ""))
+        if point and not comma:
+            cell = _parse_cell(col, text.replace(",", ""))
+            changes[k] = cell
+            if cell.rule is None:
+                normalised.append({"column": header, "from": text, "to": cell.value, "rows": int(counts[k])})
+                rows = np.flatnonzero(column.codes == k)
+                failures.extend(rows, header, [column.texts[k]] * len(rows), "tusentalsavgränsare",
+                                [f"'{text}' lästes som {_fmt(whole)}: kolumnen skriver decimaler med punkt, så kommat "
+                                 "är en tusentalsavgränsare (engelsk Excel)."] * len(rows), _WARNING)
+        else:
+            changes[k] = _Cell(None, "tvetydigt_tal",
+                               f"'{text}' i kolumnen '{col.display}' kan vara {_fmt(float(text.replace(',', '.')))} "
+                               f"(decimalkomma) eller {_fmt(whole)} (tusentalsavgränsare, som i engelsk Excel). "
+                               "Skriv talet utan tusentalsavgränsare, eller med decimalkomma och färre eller fler än tre decimaler.")
+    return _with_cells(col, column, changes)
+
+
+_OCCASIONS_1_TO_4 = {"1": "uppstart", "2": "träff 1", "3": "träff 2", "4": "träff 3"}
+
+
+def _occasion_numbering(col: Column, header: str, column: _Parsed, failures: _Failures) -> _Parsed:
+    """Occasions given as numbers: 0–3 (0 = Uppstart) is clear, 1–4 is read with a warning, 1–3 alone cannot be told."""
+    counts = np.bincount(column.codes, minlength=len(column.texts))
+    digits = {k: t.strip() for k, t in enumerate(column.texts[:-1])
+              if t is not None and counts[k] and t.strip() in ("0", "1", "2", "3", "4")}
+    present = set(digits.values())
+    if not present or "0" in present:
+        return column
+    changes: dict[int, _Cell] = {}
+    if "4" in present:
+        for k, digit in digits.items():
+            changes[k] = _Cell(_OCCASIONS_1_TO_4[digit])
+        failures.add(None, header, ", ".join(sorted(present)), "tillfällen_1_4",
+                     "Tillfällena är numrerade 1–4 och lästes som 1 = Uppstart, 2 = Träff 1, 3 = Träff 2, "
+                     "4 = Träff 3. Skriv hellre ut namnen, så blir det aldrig fel.", _WARNING)
+    else:
+        for k, digit in digits.items():
+            changes[k] = _Cell(None, "tvetydigt_tillfälle",
+                               f"Tillfället '{digit}' kan betyda {_OCCASIONS_1_TO_4[digit].capitalize()} (om tillfällena "
+                               f"numreras 1–4) eller Träff {digit} (om de numreras 0–3, med 0 för Uppstart). Skriv "
+                               "Uppstart, Träff 1, Träff 2 eller Träff 3.")
+    return _with_cells(col, column, changes)
+
+
+def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, str],
+                 failures: _Failures) -> tuple[pd.DataFrame, dict[str, _Parsed], list[dict]]:
+    parsed: dict[str, object] = {}
+    columns: dict[str, _Parsed] = {}
+    normalised: list[dict] = []
+    n = len(frame)
+    for col in schema.columns:
+        header = mapping.get(col.name)
+        if header is None:
+            parsed[col.name] = np.full(n, math.nan) if col.kind == "number" else np.full(n, None, dtype=object)
+            continue
+        column = _parse_column(col, frame[header])
+        if col.kind in ("number", "integer") and not _numeric_dtype(frame[header]):
+            column = _number_conventions(col, header, column, failures, normalised)
+        if col.name == "occasion":
+            column = _occasion_numbering(col, header, column, failures)
+        columns[col.name] = column
+        parsed[col.name] = column.values
+        bad = column.bad
+        if bad.any():
+            rows = np.flatnonzero(bad[column.codes])
+            which = column.codes[rows]
+            failures.extend(rows, header, [column.texts[k] for k in which], [column.cells[k].rule for k in which],
+                            [column.cells[k].message for k in which])
+        if col.kind in ("label", "date"):
+            present = np.bincount(column.codes, minlength=len(column.texts))[:-1]
+            counts = pd.Series(present, index=pd.Index(column.texts[:-1], dtype=object))
+            counts = counts[counts > 0]
+            if counts.index.has_duplicates:  # e.g. 1 and "1" in one column of a data frame: one text
+                counts = counts.groupby(level=0, sort=False).sum()
+            counts = counts.sort_values(ascending=False, kind="stable")  # as Series.value_counts
+            order = {t: k for k, t in enumerate(column.texts[:-1])}
+            for text, count in counts.items():
+                cell = column.cells[order[text]]
+                if cell.rule is None and str(text).strip().lower() != str(cell.value).lower():
+                    normalised.append({"column": header, "from": str(text).strip(), "to": cell.value, "rows": int(count)})
+    table = pd.DataFrame({name: pd.Series(values, dtype="float64" if isinstance(values, np.ndarray)
+                                          and values.dtype == np.float64 else object)
+                          for name, values in parsed.items()})
+    return table, columns, normalised
+# --------------------------------------------------------------------------- stage 4: table checks
+
+
 _Check = Callable[["_Context"], None]
 
 
 @dataclass
 class _Context:
     schema: TableSchema
-    frame: pd.DataFrame  # raw text, with FILE/ROW
-    parsed: pd.DataFrame  # canonical values (None where the cell failed)
+    frame: pd.DataFrame  # cells as read, with FILE/ROW
+    parsed: pd.DataFrame  # canonical values (None or NaN where the cell failed)
     mapping: dict[str, str]
-    failures: list[_Failure]
+    failures: _Failures
     allow_half_points: bool
+    columns: dict[str, _Parsed] = field(default_factory=dict)
+
+    def value_ids(self, name: str, missing: str | None = None) -> tuple[np.ndarray, list[str]]:
+        """Per row an integer id of the parsed value as text, and the texts by id.
+
+        A missing value gets id -1, or the id of ``missing`` when that is given.
+        """
+        column = self.columns.get(name)
+        if column is None:
+            return (np.full(len(self.parsed), -1, dtype="int64"), []) if missing is None else \
+                (np.zeros(len(self.parsed), dtype="int64"), [missing])
+        texts = [missing if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
+                 for v in column.per_text]
+        ids, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+        return ids[column.codes].astype("int64"), list(uniques)
 
     def header(self, name: str) -> str:
         return self.mapping.get(name, self.schema.column(name).display)
 
-    def fail(self, index: int, column: str, value: object, rule: str, message: str, severity: str = "fel") -> None:
-        self.failures.append({"_index": index, "column": column, "value": value, "rule": rule,
-                              "severity": severity, "message": message})
+    def fail(self, index: int, column: str, value: object, rule: str, message: str, severity: str = _ERROR) -> None:
+        self.failures.add(index, column, value, rule, message, severity)
 
     def raw(self, index: int, name: str) -> object:
         header = self.mapping.get(name)
-        return None if header is None else self.frame.at[index, header]
+        if header is None:
+            return None
+        value = self.frame.at[index, header]
+        return value if value is None or isinstance(value, str) else cell_text(value)
+
+    def raws(self, indices: np.ndarray, name: str) -> list[object]:
+        return [self.raw(int(i), name) for i in indices]
+
+
+def _numbers(ctx: _Context, name: str) -> np.ndarray:
+    return ctx.parsed[name].to_numpy(dtype="float64", na_value=math.nan)
 
 
 def _check_half_points(ctx: _Context) -> None:
-    for index, score in ctx.parsed["score"].items():
-        if score is None or pd.isna(score):
-            continue
-        if float(score).is_integer():
-            continue
-        if ctx.allow_half_points and float(score * 2).is_integer():
-            continue
-        if ctx.allow_half_points:
-            message = f"Poängen {_fmt(score)} är varken hel eller halv. Checklistan skattas 1–4 i hela (eller halva) poäng."
-        else:
-            message = (f"Poängen {_fmt(score)} är en halvpoäng. Checklistan skattas i hela poäng 1–4; "
-                       "om er organisation använder halvpoäng, kör med --halvpoang.")
-        ctx.fail(index, ctx.header("score"), ctx.raw(index, "score"), "halvpoäng", message)
+    score = _numbers(ctx, "score")
+    with np.errstate(invalid="ignore"):
+        whole = np.isnan(score) | (score == np.floor(score))
+        half = (2 * score) == np.floor(2 * score)
+    bad = ~whole & ~half if ctx.allow_half_points else ~whole
+    rows = np.flatnonzero(bad)
+    if ctx.allow_half_points:
+        messages = [f"Poängen {_fmt(score[i])} är varken hel eller halv. Checklistan skattas 1–4 i hela (eller halva) poäng."
+                    for i in rows]
+    else:
+        messages = [f"Poängen {_fmt(score[i])} är en halvpoäng. Checklistan skattas i hela poäng 1–4; "
+                    "om er organisation använder halvpoäng, kör med --halvpoang." for i in rows]
+    ctx.failures.extend(rows, ctx.header("score"), ctx.raws(rows, "score"), "halvpoäng", messages)
+
+
+def _combine(*ids: np.ndarray) -> np.ndarray:
+    """One id per distinct combination of the given id columns, numbered by first appearance."""
+    combined = ids[0]
+    for more in ids[1:]:
+        combined, _ = pd.factorize(combined * (int(more.max(initial=0)) + 1) + more)
+    return np.asarray(combined, dtype="int64") if len(ids) > 1 else pd.factorize(combined)[0].astype("int64")
 
 
 def _check_duplicate_keys(ctx: _Context) -> None:
     key = [k for k in ctx.schema.key if k in ctx.parsed.columns]
     values = [c.name for c in ctx.schema.columns if c.name not in key and c.name in ctx.parsed.columns]
-    usable = ctx.parsed.dropna(subset=[k for k in key if not ctx.schema.column(k).nullable])
-    if usable.empty:
+    usable = np.ones(len(ctx.parsed), dtype=bool)
+    for k in key:
+        if not ctx.schema.column(k).nullable:
+            usable &= ctx.value_ids(k)[0] >= 0
+    if not usable.any():
         return
-    keyed = usable[key].apply(lambda column: column.map(lambda v: "" if v is None or v is pd.NA else str(v)))
-    duplicated = keyed.duplicated(keep=False)
+    groups = _combine(*(ctx.value_ids(k, missing="")[0][usable] for k in key))
+    duplicated = np.bincount(groups)[groups] > 1
     if not duplicated.any():
         return
+    subset = ctx.parsed[usable][duplicated]
+    keyed = subset[key].apply(lambda column: column.map(lambda v: "" if v is None or v is pd.NA else str(v)))
     key_text = ", ".join(ctx.header(k) for k in key if k in ctx.mapping)
-    for _, group in keyed[duplicated].groupby(list(keyed.columns), sort=False, dropna=False):
+    for _, group in keyed.groupby(list(keyed.columns), sort=False, dropna=False):
         indices = list(group.index)
         rows = [int(ctx.frame.at[i, ROW]) for i in indices]
         signature = ctx.parsed.loc[indices, values].astype(str).apply(tuple, axis=1)
@@ -318,22 +673,24 @@ def _check_duplicate_keys(ctx: _Context) -> None:
             hint = ""
             if ctx.schema.name == "checklist" and "rater" not in ctx.mapping:
                 hint = " Om flera personer har skattat, lägg till kolumnen 'skattare' som skiljer dem åt."
-            for i in indices:
-                ctx.fail(i, key_text, described, "dubblett",
-                         f"Samma nyckel ({described}) finns på raderna {', '.join(map(str, rows))} med olika värden.{hint}")
+            message = f"Samma nyckel ({described}) finns på raderna {', '.join(map(str, rows))} med olika värden.{hint}"
+            ctx.failures.extend(indices, key_text, [described] * len(indices), "dubblett", [message] * len(indices))
         else:
-            for i in indices[1:]:
-                ctx.fail(i, key_text, described, "dubblettrad",
-                         f"Raden är en exakt kopia av rad {rows[0]} och räknas bara en gång.", severity="info")
+            ctx.failures.extend(indices[1:], key_text, [described] * (len(indices) - 1), "dubblettrad",
+                                [f"Raden är en exakt kopia av rad {rows[0]} och räknas bara en gång."] * (len(indices) - 1),
+                                severity=_INFO)
 
 
 def _check_org_identified(ctx: _Context) -> None:
-    missing = ctx.parsed["org_code"].isna() & ctx.parsed["org_name"].isna()
-    for index in ctx.parsed.index[missing]:
-        already = any(f["_index"] == index and f["rule"] in ("okänd_kod", "inledande_nolla", "ogiltig_kod") for f in ctx.failures)
-        if not already:
-            ctx.fail(index, f"{ctx.header('org_code')}/{ctx.header('org_name')}", None, "organisation_saknas",
-                     "Raden saknar både kommunkod och organisationsnamn, så det går inte att veta vem värdet gäller.")
+    missing = np.flatnonzero((ctx.parsed["org_code"].isna() & ctx.parsed["org_name"].isna()).to_numpy())
+    if not len(missing):
+        return
+    already = ctx.failures.indices_with({"okänd_kod", "inledande_nolla", "ogiltig_kod"})
+    rows = [i for i in missing if int(i) not in already]
+    ctx.failures.extend(rows, f"{ctx.header('org_code')}/{ctx.header('org_name')}", [None] * len(rows),
+                        "organisation_saknas",
+                        ["Raden saknar både kommunkod och organisationsnamn, så det går inte att veta vem värdet gäller."]
+                        * len(rows))
 
 
 def _unit_kind(unit: object) -> str | None:
@@ -347,55 +704,89 @@ def _unit_kind(unit: object) -> str | None:
     return None
 
 
+def _unit_kinds(ctx: _Context) -> np.ndarray:
+    codes, uniques = pd.factorize(ctx.parsed["unit"], use_na_sentinel=True)
+    kinds = np.array([_unit_kind(u) for u in uniques] + [None], dtype=object)
+    return kinds[np.where(codes < 0, len(kinds) - 1, codes)]
+
+
 def _check_share_range(ctx: _Context) -> None:
-    for index, row in ctx.parsed.iterrows():
-        value = row["value"]
-        if value is None or pd.isna(value):
-            continue
-        unit = _unit_kind(row.get("unit"))
-        if unit == "percent" and not 0 <= value <= 100:
-            ctx.fail(index, ctx.header("value"), ctx.raw(index, "value"), "andel_utanför_0_100",
-                     f"Värdet {_fmt(value)} är en andel i procent men ligger utanför 0–100.")
-        elif unit == "count" and value < 0:
-            ctx.fail(index, ctx.header("value"), ctx.raw(index, "value"), "negativt_antal",
-                     f"Värdet {_fmt(value)} är ett antal och kan inte vara negativt.")
+    value = _numbers(ctx, "value")
+    units = _unit_kinds(ctx)
+    with np.errstate(invalid="ignore"):
+        percent = (units == "percent") & ((value < 0) | (value > 100))
+        count = (units == "count") & (value < 0)
+    rows = np.flatnonzero(percent | count)
+    if not len(rows):
+        return
+    rules, messages = [], []
+    for i in rows:
+        if percent[i]:
+            rules.append("andel_utanför_0_100")
+            messages.append(f"Värdet {_fmt(value[i])} är en andel i procent men ligger utanför 0–100.")
+        else:
+            rules.append("negativt_antal")
+            messages.append(f"Värdet {_fmt(value[i])} är ett antal och kan inte vara negativt.")
+    ctx.failures.extend(rows, ctx.header("value"), ctx.raws(rows, "value"), rules, messages)
 
 
 def _check_numerator_denominator(ctx: _Context) -> None:
     if "numerator" not in ctx.parsed or "denominator" not in ctx.parsed:
         return
-    for index, row in ctx.parsed.iterrows():
-        num, den = row["numerator"], row["denominator"]
-        if num is None or den is None or pd.isna(num) or pd.isna(den):
-            continue
-        if num > den:
-            ctx.fail(index, ctx.header("numerator"), ctx.raw(index, "numerator"), "täljare_större_än_nämnare",
-                     f"Täljaren {_fmt(num)} är större än nämnaren {_fmt(den)}: fler i gruppen än det finns personer totalt.")
+    num, den = _numbers(ctx, "numerator"), _numbers(ctx, "denominator")
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero(num > den)
+    ctx.failures.extend(rows, ctx.header("numerator"), ctx.raws(rows, "numerator"), "täljare_större_än_nämnare",
+                        [f"Täljaren {_fmt(num[i])} är större än nämnaren {_fmt(den[i])}: fler i gruppen än det "
+                         "finns personer totalt." for i in rows])
 
 
 def _check_sex_completeness(ctx: _Context) -> None:
-    parsed = ctx.parsed.dropna(subset=["indicator_id", "period", "sex"])
-    if parsed.empty:
+    indicator, indicator_texts = ctx.value_ids("indicator_id")
+    period, period_texts = ctx.value_ids("period")
+    sex, sex_texts = ctx.value_ids("sex")
+    code, code_texts = ctx.value_ids("org_code")
+    name, name_texts = ctx.value_ids("org_name")
+    # The organisation is its code, or its name where the code is missing; the same text is the same organisation.
+    org_texts, canonical = np.unique(np.array(code_texts + name_texts + [""], dtype=object), return_inverse=True) \
+        if code_texts or name_texts else (np.array([], dtype=object), np.array([], dtype="int64"))
+    org = np.where(code >= 0, code, np.where(name >= 0, len(code_texts) + name, -1))
+    org = np.where(org >= 0, canonical[np.maximum(org, 0)] if len(canonical) else -1, -1)
+    valid = (indicator >= 0) & (period >= 0) & (sex >= 0) & (org >= 0)
+    if not valid.any():
         return
-    org = parsed["org_code"].fillna(parsed["org_name"]).astype(str)
-    split_somewhere = set(
-        zip(org[parsed["sex"].isin(["K", "M"])], parsed.loc[parsed["sex"].isin(["K", "M"]), "indicator_id"])
-    )
-    for (o, ind, period), group in parsed.groupby([org, parsed["indicator_id"], parsed["period"]], sort=False):
-        sexes = set(group["sex"])
-        first = group.index[0]
-        if {"K", "M"} <= sexes and "T" not in sexes:
-            message = f"{ind} {period} för {o}: K och M finns men inte T (totalt)."
-        elif "T" in sexes and sexes & {"K", "M"} and not {"K", "M"} <= sexes:
-            lacking = "M" if "K" in sexes else "K"
-            message = f"{ind} {period} för {o}: T och ett kön finns, men {lacking} saknas."
-        elif sexes == {"T"} and (o, ind) in split_somewhere:
-            message = f"{ind} {period} för {o}: bara T (totalt) finns, fast indikatorn är könsuppdelad andra år."
-        elif sexes <= {"K"} or sexes <= {"M"}:
-            message = f"{ind} {period} för {o}: bara ett kön ({''.join(sorted(sexes))}) finns, varken det andra könet eller T."
+    positions = np.flatnonzero(valid)
+    org, indicator, period = org[valid], indicator[valid], period[valid]
+    sex_code = np.array(sex_texts, dtype=object)[sex[valid]]
+    groups = _combine(org, indicator, period)
+    pairs = _combine(org, indicator)
+    size = int(groups.max()) + 1
+    has = {s: np.bincount(groups, weights=(sex_code == s), minlength=size) > 0 for s in ("K", "M", "T")}
+    pair_split = np.bincount(pairs, weights=(sex_code == "K") | (sex_code == "M")) > 0
+    _, first = np.unique(groups, return_index=True)  # groups are numbered by first appearance
+    k, m, t = has["K"], has["M"], has["T"]
+    km_without_t = k & m & ~t
+    t_and_one = t & (k | m) & ~(k & m)
+    only_t = t & ~k & ~m & pair_split[pairs[first]]
+    one_sex = ~t & (k ^ m)
+    flagged = np.flatnonzero(km_without_t | t_and_one | only_t | one_sex)
+    rows, values, messages = [], [], []
+    for g in flagged:
+        f = first[g]
+        o, ind, per = org_texts[org[f]], indicator_texts[indicator[f]], period_texts[period[f]]
+        sexes = "".join(s for s in ("K", "M", "T") if has[s][g])
+        if km_without_t[g]:
+            message = f"{ind} {per} för {o}: K och M finns men inte T (totalt)."
+        elif t_and_one[g]:
+            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if k[g] else 'K'} saknas."
+        elif only_t[g]:
+            message = f"{ind} {per} för {o}: bara T (totalt) finns, fast indikatorn är könsuppdelad andra år."
         else:
-            continue
-        ctx.fail(first, ctx.header("sex"), ",".join(sorted(sexes)), "kön_ofullständigt", message, severity="varning")
+            message = f"{ind} {per} för {o}: bara ett kön ({sexes}) finns, varken det andra könet eller T."
+        rows.append(positions[f])
+        values.append(",".join(sexes))
+        messages.append(message)
+    ctx.failures.extend(rows, ctx.header("sex"), values, "kön_ofullständigt", messages, severity=_WARNING)
 
 
 def _check_published_cell_range(ctx: _Context) -> None:
@@ -447,45 +838,140 @@ def _published_canonical(parsed: pd.DataFrame) -> pd.DataFrame:
     out = parsed.copy()
     out["moment"] = out["moment"].map(lambda m: pd.NA if m is None or m == -1 else int(m)).astype("Int64")
     return out
-
-
-# --------------------------------------------------------------------------- main entry
+# --------------------------------------------------------------------------- stage 5: assemble
 
 
 def _empty_result(kind: str | None, source: str, rows: int, failures: list[dict], raw: pd.DataFrame,
-                  notes: list[str]) -> ValidationResult:
-    quarantine = _quarantine_frame(raw, {i: [f["message"] for f in failures] for i in raw.index})
+                  notes: list[str], table: RawTable | None = None) -> ValidationResult:
+    quarantine = _quarantine_frame(raw, np.arange(len(raw)), [[f["message"] for f in failures]] * len(raw))
+    found = [{"file": f.get("file", source), **{k: f.get(k) for k in FAILURE_COLUMNS if k != "file"}}
+             for f in (table.findings if table is not None else [])]
     return ValidationResult(kind, source, pd.DataFrame(), quarantine,
-                            pd.DataFrame(failures, columns=FAILURE_COLUMNS), rows_read=rows, notes=notes)
+                            pd.DataFrame(found + failures, columns=FAILURE_COLUMNS), rows_read=rows, notes=notes,
+                            reshaping=list(table.reshaping) if table is not None else [])
 
 
-def _quarantine_frame(raw: pd.DataFrame, reasons: dict[int, list[str]]) -> pd.DataFrame:
-    if not reasons:
+def _add_findings(table: RawTable, frame: pd.DataFrame, label: str, failures: _Failures) -> None:
+    """The reader's findings as failures: a row's finding on every table row from that file row."""
+    if not table.findings:
+        return
+    rows = frame[ROW].to_numpy()
+    files = frame[FILE].to_numpy(dtype=object)
+    for item in table.findings:
+        if item.get("row") is None:
+            failures.add(None, item.get("column"), item.get("value"), item["rule"], item["message"],
+                         item.get("severity", _WARNING), file=item.get("file"))
+            continue
+        where = rows == item["row"]
+        if "file" in item:
+            where &= files == item["file"]
+        positions = np.flatnonzero(where)
+        if not len(positions):  # a row the reader did not keep (e.g. beyond the table): about the file
+            failures.add(None, item.get("column"), item.get("value"), item["rule"], item["message"],
+                         item.get("severity", _WARNING), file=item.get("file"), row=item["row"])
+            continue
+        failures.extend(positions, item.get("column"), [item.get("value")] * len(positions), item["rule"],
+                        [item["message"]] * len(positions), item.get("severity", _WARNING))
+
+
+def _quarantine_frame(raw: pd.DataFrame, positions: np.ndarray, reasons: list[list[str]]) -> pd.DataFrame:
+    """The quarantined rows as they stood in the file, with file, row and reason first."""
+    if not len(positions):
         return pd.DataFrame(columns=["fil", "rad", "orsak"])
-    rows = raw.loc[sorted(reasons)].copy()
+    rows = raw.iloc[positions]
     other = [c for c in rows.columns if c not in (FILE, ROW, "_reason")]
-    out = rows[other].copy()
-    out.insert(0, "orsak", [" | ".join(dict.fromkeys(reasons[i])) for i in rows.index])
+    out = pd.DataFrame({c: _text_column(rows[c]) for c in other}, index=rows.index)
+    out.insert(0, "orsak", [" | ".join(dict.fromkeys(r)) for r in reasons])
     out.insert(0, "rad", rows[ROW].astype("int64").to_numpy())
     out.insert(0, "fil", rows[FILE].to_numpy())
     return out.reset_index(drop=True)
 
 
-def _typed(schema: TableSchema, parsed: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(index=parsed.index)
+def _typed(schema: TableSchema, parsed: pd.DataFrame, columns: dict[str, _Parsed], kept: np.ndarray) -> dict:
+    """The kept rows in their output types, built column by column from the distinct values."""
+    out: dict[str, object] = {}
+    n = int(kept.sum())
     for col in schema.columns:
-        values = parsed[col.name] if col.name in parsed.columns else pd.Series([None] * len(parsed), index=parsed.index, dtype=object)
-        if col.kind == "integer":
-            out[col.name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
-        elif col.kind == "number":
-            out[col.name] = pd.to_numeric(pd.Series([math.nan if v is None else float(v) for v in values], index=parsed.index), errors="raise").astype("float64")
+        column = columns.get(col.name)
+        if col.kind == "number":
+            out[col.name] = parsed[col.name].to_numpy(dtype="float64")[kept]
+        elif col.kind in ("integer", "moment_row"):
+            if column is None:
+                out[col.name] = pd.array([None] * n, dtype="Int64")
+                continue
+            missing = np.array([v is None or (col.kind == "moment_row" and v == -1) for v in column.per_text], dtype=bool)
+            numbers = np.array([0 if m else int(v) for v, m in zip(column.per_text, missing)], dtype="int64")
+            codes = column.codes[kept]
+            out[col.name] = pd.arrays.IntegerArray(numbers[codes], missing[codes])
         elif col.kind == "int_list":
-            out[col.name] = pd.Series([[] if v is None else list(v) for v in values], index=parsed.index, dtype=object)
-        elif col.kind == "moment_row":
-            out[col.name] = pd.array([None if v is None or v == -1 else int(v) for v in values], dtype="Int64")
+            lists = np.empty(n, dtype=object)
+            lists[:] = [[] if v is None else list(v) for v in parsed[col.name].to_numpy(dtype=object)[kept]]
+            out[col.name] = pd.Series(lists, dtype=object)
         else:
-            out[col.name] = pd.Series([None if v is None else str(v) for v in values], index=parsed.index, dtype=object)
+            out[col.name] = pd.Series(parsed[col.name].to_numpy(dtype=object)[kept], dtype=object)
     return out
+
+
+def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, removed: pd.DataFrame,
+              parsed: pd.DataFrame, columns: dict[str, _Parsed], failures: _Failures, normalised: list[dict],
+              rows_read: int, notes: list[str], reshaping: list[str]) -> ValidationResult:
+    indices, failed_columns, values, rules, severities, messages = failures.columns()
+    n = len(indices)
+    located = np.array([i is not None for i in indices], dtype=bool)
+    where = np.array([i if i is not None else 0 for i in indices], dtype="int64")
+    row_numbers = frame[ROW].to_numpy(dtype="int64")[where] if n else np.empty(0, dtype="int64")
+    file_labels = frame[FILE].to_numpy(dtype=object)[where] if n else np.empty(0, dtype=object)
+    placed = failures.placed
+    table = {
+        "file": [file_labels[k] if located[k] else (placed.get(k, (None, None))[0] or label) for k in range(n)],
+        "row": [int(row_numbers[k]) if located[k] else placed.get(k, (None, None))[1] for k in range(n)],
+        "column": failed_columns, "value": values, "rule": rules, "severity": severities, "message": messages,
+    }
+    if len(removed):
+        reasons_removed = removed["_reason"].tolist()
+        table["file"] += removed[FILE].tolist()
+        table["row"] += [int(r) for r in removed[ROW]]
+        for name in ("column", "value"):
+            table[name] += [None] * len(removed)
+        table["rule"] += ["raderad_i_kolada"] * len(removed)
+        table["severity"] += [_INFO] * len(removed)
+        table["message"] += [f"Värdet är {reason} och tas inte med." for reason in reasons_removed]
+    failure_table = pd.DataFrame(table, columns=FAILURE_COLUMNS) if n or len(removed) else \
+        pd.DataFrame(columns=FAILURE_COLUMNS)
+    failure_table["row"] = failure_table["row"].astype("Int64")
+
+    # Quarantine: every row with a failure of severity fel or info, its reasons in the order found.
+    reasons: dict[int, list[str]] = {}
+    for k in range(n):
+        if located[k] and severities[k] in _QUARANTINED:
+            reasons.setdefault(int(where[k]), []).append(messages[k])
+    positions = np.array(sorted(reasons), dtype="int64")
+    quarantine = _quarantine_frame(frame, positions, [reasons[int(p)] for p in positions])
+    if len(removed):
+        removed_q = removed.rename(columns={FILE: "fil", ROW: "rad", "_reason": "orsak"})
+        removed_q = removed_q.assign(**{c: _text_column(removed_q[c]) for c in removed_q.columns
+                                        if c not in ("fil", "rad", "orsak")})
+        quarantine = pd.concat([quarantine, removed_q[["fil", "rad", "orsak", *[c for c in removed_q.columns if c not in ("fil", "rad", "orsak")]]]],
+                               ignore_index=True)
+    kept = np.ones(len(frame), dtype=bool)
+    kept[positions] = False
+    typed = _typed(schema, parsed, columns, kept)
+    if kind == "published":
+        moments = typed["moment"]
+        texts = [None if m is pd.NA else MOMENTS[int(m)] for m in moments]  # a list: typed as before (str)
+        typed = {k: v for name, value in typed.items()
+                 for k, v in ([(name, value), ("moment_text", texts)] if name == "moment" else [(name, value)])}
+    typed["source_file"] = frame[FILE].to_numpy(dtype=object)[kept]
+    typed["source_row"] = frame[ROW].to_numpy(dtype="int64")[kept]
+    data = pd.DataFrame(typed)
+    result = ValidationResult(kind, label, data, quarantine, failure_table,
+                              pd.DataFrame(normalised, columns=["column", "from", "to", "rows"]),
+                              rows_read=rows_read, notes=notes, reshaping=reshaping)
+    assert result.rows_kept + result.rows_quarantined == result.rows_read
+    return result
+
+
+# --------------------------------------------------------------------------- entry points
 
 
 def validate(
@@ -501,7 +987,7 @@ def validate(
     Parameters
     ----------
     raw
-        A :class:`~jamlib.ingest.readers.RawTable` from :func:`~jamlib.ingest.readers.read_raw`, or a
+        A :class:`~jamlib.ingest.raw.RawTable` from :func:`~jamlib.ingest.readers.read_raw`, or a
         data frame (cells are read as text; rows are numbered from 2 as in Excel).
     kind
         ``checklist``, ``published``, ``indicators`` or ``results_chain``; detected
@@ -518,17 +1004,8 @@ def validate(
     ValidationResult
         Passed rows, quarantined rows and the failure table. The input is not modified.
     """
-    if isinstance(raw, pd.DataFrame):
-        frame = raw.copy()
-        frame = frame.astype(object).where(frame.notna(), None)
-        frame = frame.map(lambda v: None if v is None else (v if isinstance(v, str) else _excel_text(v)))
-        label = source or "tabell"
-        frame[FILE] = label
-        frame[ROW] = list(range(2, len(frame) + 2))
-        table = RawTable(Path(label), frame.reset_index(drop=True))
-    else:
-        table = raw
-        label = source or table.path.name
+    # 1. coerce
+    table, label = _coerce(raw, source)
     frame = table.frame.reset_index(drop=True)
     removed = table.removed if table.removed is not None else pd.DataFrame()
     rows_read = len(frame) + len(removed)
@@ -539,107 +1016,51 @@ def validate(
         return ValidationResult(None, label, pd.DataFrame(), pd.DataFrame(columns=["fil", "rad", "orsak"]),
                                 pd.DataFrame(columns=FAILURE_COLUMNS), rows_read=0, notes=notes)
     if rows_read == 0:
-        failure = {"file": label, "row": None, "column": None, "value": None, "rule": "tom_fil", "severity": "fel",
+        failure = {"file": label, "row": None, "column": None, "value": None, "rule": "tom_fil", "severity": _ERROR,
                    "message": f"Filen {label} innehåller inga datarader" + (" (den är helt tom)." if not headers else " (bara rubrikrad).")}
-        return _empty_result(kind, label, 0, [failure], frame, notes)
+        return _empty_result(kind, label, 0, [failure], frame, notes, table)
 
+    # 2. map columns
     kind = kind or table.kind or _detect_kind(headers)
     if kind is None or kind not in SCHEMAS:
         expected = "; ".join(
             f"{s.title}: {', '.join(c.display for c in s.required_columns)}" for s in SCHEMAS.values()
         )
-        failure = {"file": label, "row": 1, "column": None, "value": ", ".join(headers), "rule": "fel_kolumner", "severity": "fel",
+        failure = {"file": label, "row": 1, "column": None, "value": ", ".join(headers), "rule": "fel_kolumner", "severity": _ERROR,
                    "message": f"Kolumnerna i {label} ({', '.join(headers)}) passar ingen av jamlibs tabeller. Förväntade kolumner: {expected}."}
-        return _empty_result(kind, label, rows_read, [failure], frame, notes)
+        return _empty_result(kind, label, rows_read, [failure], frame, notes, table)
     schema = SCHEMAS[kind]
     mapping = _column_map(schema, headers)
     missing = [c for c in schema.required_columns if c.name not in mapping]
     if missing:
         failure = {"file": label, "row": 1, "column": ", ".join(c.display for c in missing), "value": ", ".join(headers),
-                   "rule": "fel_kolumner", "severity": "fel",
+                   "rule": "fel_kolumner", "severity": _ERROR,
                    "message": (f"{label} saknar kolumnerna {', '.join(repr(c.display) for c in missing)}. "
                                f"Obligatoriska kolumner för {schema.title.lower()}: {', '.join(c.display for c in schema.required_columns)}; "
                                f"frivilliga: {', '.join(c.display for c in schema.columns if not c.required) or 'inga'}. "
                                f"Hittade: {', '.join(headers)}.")}
-        return _empty_result(kind, label, rows_read, [failure], frame, notes)
+        return _empty_result(kind, label, rows_read, [failure], frame, notes, table)
 
-    failures: list[_Failure] = []
+    failures = _Failures()
+    _add_findings(table, frame, label, failures)
     unknown = [h for h in headers if h not in mapping.values()]
     if unknown:
-        failures.append({"_index": None, "column": ", ".join(unknown), "value": None, "rule": "okänd_kolumn", "severity": "varning",
-                         "message": f"Kolumnerna {', '.join(repr(h) for h in unknown)} känns inte igen och tas inte med i den bearbetade tabellen (de finns kvar i originalfilen)."})
+        failures.add(None, ", ".join(unknown), None, "okänd_kolumn",
+                     f"Kolumnerna {', '.join(repr(h) for h in unknown)} känns inte igen och tas inte med i den bearbetade tabellen (de finns kvar i originalfilen).",
+                     _WARNING)
 
-    parsed = pd.DataFrame(index=frame.index)
-    normalised: list[dict] = []
-    for col in schema.columns:
-        header = mapping.get(col.name)
-        if header is None:
-            parsed[col.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-            continue
-        texts = frame[header]
-        cache: dict[object, _Cell] = {}
-        values = []
-        for index, text in texts.items():
-            cell = cache.get(text)
-            if cell is None:
-                cell = cache[text] = _parse_cell(col, text)
-            values.append(cell.value)
-            if cell.rule:
-                failures.append({"_index": index, "column": header, "value": text, "rule": cell.rule,
-                                 "severity": cell.severity, "message": cell.message})
-        parsed[col.name] = pd.Series(values, index=frame.index, dtype=object)
-        if col.kind == "label":
-            counts = texts.dropna().value_counts()
-            for text, count in counts.items():
-                cell = cache[text]
-                if cell.rule is None and str(text).strip().lower() != str(cell.value).lower():
-                    normalised.append({"column": header, "from": str(text).strip(), "to": cell.value, "rows": int(count)})
+    # 3. parse cells
+    parsed, columns, normalised = _parse_cells(schema, frame, mapping, failures)
 
-    ctx = _Context(schema, frame, parsed, mapping, failures, allow_half_points)
+    # 4. check
+    ctx = _Context(schema, frame, parsed, mapping, failures, allow_half_points, columns)
     for check in schema.checks:
         if check not in skip_checks:
             _CHECKS[check](ctx)
 
-    # Failure table and quarantine
-    reasons: dict[int, list[str]] = {}
-    table_rows = []
-    for f in failures:
-        index = f.pop("_index")
-        row = None if index is None else int(frame.at[index, ROW])
-        file_label = label if index is None else frame.at[index, FILE]
-        table_rows.append({"file": file_label, "row": row, **f})
-        if index is not None and f["severity"] in ("fel", "info"):
-            reasons.setdefault(index, []).append(f["message"])
-    for i, reason in enumerate(removed.get("_reason", pd.Series(dtype=object))):
-        table_rows.append({"file": removed.iloc[i][FILE], "row": int(removed.iloc[i][ROW]), "column": None, "value": None,
-                           "rule": "raderad_i_kolada", "severity": "info", "message": f"Värdet är {reason} och tas inte med."})
-    failure_table = pd.DataFrame(table_rows, columns=FAILURE_COLUMNS)
-    failure_table["row"] = failure_table["row"].astype("Int64")
-
-    quarantine = _quarantine_frame(frame, reasons)
-    if len(removed):
-        removed_q = removed.rename(columns={FILE: "fil", ROW: "rad", "_reason": "orsak"})
-        quarantine = pd.concat([quarantine, removed_q[["fil", "rad", "orsak", *[c for c in removed_q.columns if c not in ("fil", "rad", "orsak")]]]],
-                               ignore_index=True)
-    kept = [i for i in frame.index if i not in reasons]
-    data = _typed(schema, parsed.loc[kept])
-    if kind == "published":
-        data.insert(data.columns.get_loc("moment") + 1, "moment_text",
-                    [None if m is pd.NA or pd.isna(m) else MOMENTS[int(m)] for m in data["moment"]])
-    data["source_file"] = frame.loc[kept, FILE].to_numpy()
-    data["source_row"] = frame.loc[kept, ROW].astype("int64").to_numpy()
-    data = data.reset_index(drop=True)
-    result = ValidationResult(kind, label, data, quarantine, failure_table,
-                              pd.DataFrame(normalised, columns=["column", "from", "to", "rows"]),
-                              rows_read=rows_read, notes=notes)
-    assert result.rows_kept + result.rows_quarantined == result.rows_read
-    return result
-
-
-def _excel_text(value: object) -> str | None:
-    from jamlib.ingest.readers import _cell_text
-
-    return _cell_text(value)
+    # 5. assemble
+    return _assemble(kind, schema, label, frame, removed, parsed, columns, failures, normalised, rows_read, notes,
+                     list(table.reshaping))
 
 
 def load(
@@ -686,6 +1107,6 @@ def load(
 def file_failure(path: Path, error: DataFileError) -> ValidationResult:
     """A result for a file that could not be read at all (used by the CLI and ingest)."""
     failure = {"file": path.name, "row": None, "column": None, "value": None, "rule": "oläsbar_fil",
-               "severity": "fel", "message": str(error)}
+               "severity": _ERROR, "message": str(error)}
     return ValidationResult(None, path.name, pd.DataFrame(), pd.DataFrame(columns=["fil", "rad", "orsak"]),
                             pd.DataFrame([failure], columns=FAILURE_COLUMNS), rows_read=0)

@@ -5,10 +5,13 @@ colour blindness can tell apart: women orange, men blue, total grey — the same
 in every report. Numbers use a decimal comma and a thin space between
 thousands (Vega's ``locale``).
 
-:func:`show_chart` displays a chart as an HTML placeholder holding the chart's
-specification (text from data escaped so that it cannot end the script
-element). :func:`jamlib.report.html.export_html` adds the Vega libraries to the
-exported page once, so every chart on a page renders with the network off.
+:func:`show_chart` displays a chart as a display bundle with two forms of it:
+the Vega-Lite specification (``application/vnd.vegalite.v5+json``, drawn
+interactively by JupyterLab's built-in renderer, no network) and a static
+``image/svg+xml`` drawn by vl-convert, which VS Code, GitHub's notebook viewer
+and plain ``jupyter nbconvert --to html`` show without any script.
+:func:`jamlib.report.html.export_html` turns each chart into a figure that the
+page's own copy of Vega draws, with the static image as fallback.
 Chart data never contain suppressed cells: callers pass data through
 :func:`jamlib.analysis.disclosure.shown_only` first, and :func:`gap_chart` refuses data
 that still carry suppressed rows.
@@ -23,8 +26,13 @@ import pandas as pd
 
 from jamlib.errors import DisclosureError
 
-__all__ = ["SEX_COLOURS", "SEX_LABELS", "gap_chart", "trajectory_chart", "role_chart", "show_chart", "table_html",
-           "chart_html"]
+__all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "trajectory_chart", "role_chart",
+           "chart_bundle", "show_chart", "static_images", "table_html", "chart_html", "spec_html"]
+
+#: The interactive form of a chart in a display bundle (JupyterLab 4 draws it with its built-in Vega).
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+#: The static form of a chart in a display bundle.
+SVG_MIME = "image/svg+xml"
 
 #: One colour per sex in every report (Okabe–Ito: orange, blue, grey).
 SEX_COLOURS: dict[str, str] = {"K": "#E69F00", "M": "#0072B2", "T": "#7F7F7F"}
@@ -159,26 +167,78 @@ def role_chart(comparison: pd.DataFrame, title: str) -> alt.TopLevelMixin:
 
 
 def chart_html(chart: alt.TopLevelMixin) -> str:
-    """The HTML placeholder of a chart: its Vega-Lite spec in a JSON script element.
+    """The HTML figure of a chart for jamlib's offline pages (see :func:`spec_html`), with its static image."""
+    bundle = chart_bundle(chart)
+    return spec_html(bundle[VEGALITE_MIME], bundle.get(SVG_MIME))
 
-    ``<`` and ``&`` in the JSON are written as ``\\u003c`` and ``\\u0026`` so that no
-    text from data can close the script element; the template escapes the rest.
+
+def spec_html(spec: dict, svg: str | None = None) -> str:
+    """The HTML figure of a Vega-Lite spec: the spec in a JSON script element, and the static SVG if given.
+
+    The page's render script draws the spec with Vega and then removes the
+    static image; without scripts the static image stays. ``<`` and ``&`` in the
+    JSON are written as ``\\u003c`` and ``\\u0026`` so that no text from data can
+    close the script element; the SVG is embedded as a ``data:`` image (an image
+    cannot run scripts); the template escapes the rest.
     """
+    import base64
+
     from jamlib.report._templates import Markup, render
 
-    spec = json.dumps(chart.to_dict(), ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
-    return render("chart", spec=Markup(spec), description=_title_text(chart))
+    text = json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+    image = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii") if svg else None
+    return render("chart", spec=Markup(text), description=_title_text(spec), image=image)
 
 
-def _title_text(chart: alt.TopLevelMixin) -> str:
-    title = chart.to_dict().get("title", "")
+def _title_text(spec: dict) -> str:
+    title = spec.get("title", "")
     if isinstance(title, dict):
-        return str(title.get("text", ""))
+        title = title.get("text", "")
+    if isinstance(title, list):
+        return " ".join(str(t) for t in title)
     return str(title)
 
 
+def chart_bundle(chart: alt.TopLevelMixin) -> dict:
+    """The display bundle of a chart: Vega-Lite spec, static SVG and a line of text.
+
+    The SVG is left out where :func:`static_images` switched it off (``jam
+    batch``'s report processes, whose pages draw the spec with Vega) and in a
+    process forked from one that already used vl-convert, where it cannot be drawn.
+
+    Returns
+    -------
+    dict
+        ``{VEGALITE_MIME: spec, SVG_MIME: svg, "text/plain": "Diagram: <titel>"}``.
+    """
+    from jamlib.report import _vega
+
+    spec = chart.to_dict()
+    bundle = {VEGALITE_MIME: spec, "text/plain": f"Diagram: {_title_text(spec)}"}
+    svg = _vega.svg(spec)
+    if svg is not None:
+        bundle[SVG_MIME] = svg
+    return bundle
+
+
+def static_images(enabled: bool) -> bool:
+    """Switch the static SVG of every chart shown from now on in this process on or off.
+
+    ``jam batch`` switches it off in its report processes: their HTML pages draw
+    each chart with their own Vega, and the SVG would only cost time.
+
+    Returns
+    -------
+    bool
+        The previous setting.
+    """
+    from jamlib.report import _vega
+
+    return _vega.set_static_images(enabled)
+
+
 class _Displayable:
-    def __init__(self, bundle: dict[str, str]):
+    def __init__(self, bundle: dict):
         self._bundle = bundle
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -186,10 +246,10 @@ class _Displayable:
 
 
 def show_chart(chart: alt.TopLevelMixin) -> None:
-    """Display a chart in a notebook so that it survives export to offline HTML."""
+    """Display a chart in a notebook: interactive in JupyterLab, a static image everywhere else."""
     from IPython.display import display
 
-    display(_Displayable({"text/html": chart_html(chart), "text/plain": f"Diagram: {_title_text(chart)}"}))
+    display(_Displayable(chart_bundle(chart)))
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:

@@ -1,10 +1,12 @@
 """The interactive indicator explorer for JupyterLab (ipywidgets).
 
-Pick a municipality, an indicator and a reference; the chart and the table
-update in place. Each change builds the same disclosure-safe view as the
+Pick a municipality or region, an indicator and a reference; the chart and the
+table update in place. Each change builds the same disclosure-safe view as the
 report (:func:`jamlib.report.view.indicator_view`) from rows split once per
 indicator, so an update stays fast on the bundled data
-(``bench/bench_explorer.py`` measures it). In exported HTML the
+(``bench/bench_explorer.py`` measures it). The chart is shown with
+:func:`jamlib.report.charts.show_chart`: JupyterLab draws it with its built-in
+Vega renderer (nothing from a CDN), and its static SVG travels with it. In exported HTML the
 widget is removed (:func:`jamlib.report.html.export_html`) and the static
 charts and tables above it remain.
 """
@@ -21,7 +23,11 @@ __all__ = ["ExplorerState", "explorer_view", "indicator_explorer", "show_explore
 
 
 class ExplorerState:
-    """Data prepared once for fast updates: rows split by indicator."""
+    """Data prepared once for fast updates: rows split by indicator.
+
+    ``municipalities`` lists every municipality and region with values
+    (label, code), municipalities first; Riket is the reference, not a choice.
+    """
 
     def __init__(self, indicators: pd.DataFrame):
         self.by_indicator = {k: v for k, v in indicators.groupby("indicator_id", sort=True)}
@@ -30,9 +36,10 @@ class ExplorerState:
         from jamlib.organisations import municipalities
 
         registry = municipalities()
-        kommuner = set(registry.loc[registry["type"] == "K", "code"])
-        codes = sorted(set(indicators["org_code"].dropna()) & kommuner)
-        self.municipalities = [(f"{municipality_name(c) or c} ({c})", c) for c in codes]
+        present = set(indicators["org_code"].dropna())
+        kommuner = sorted(present & set(registry.loc[registry["type"] == "K", "code"]))
+        regioner = sorted(present & set(registry.loc[(registry["type"] == "L") & (registry["code"] != "0000"), "code"]))
+        self.municipalities = [(f"{municipality_name(c) or c} ({c})", c) for c in kommuner + regioner]
 
 
 def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, reference: str) -> tuple:
@@ -47,9 +54,16 @@ def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, refere
     tuple
         ``(altair chart, formatted table)``.
     """
+    chart, table, _ = _explorer_parts(state, org_code, indicator_id, reference)
+    return chart, table
+
+
+def _explorer_parts(state: ExplorerState, org_code: str, indicator_id: str, reference: str) -> tuple:
+    """Chart, table and the reference's note (a region compared with Riket instead of "liknande")."""
     report = indicator_report(state.by_indicator[indicator_id], org_code, [indicator_id], reference=reference or None)
     view = indicator_view(report, indicator_id)
-    return view.chart(), view.table
+    note = report.reference.note if report.reference is not None else ""
+    return view.chart(), view.table, note
 
 
 def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[str] | None = None,
@@ -61,12 +75,15 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
     ipywidgets.VBox
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
+    from jamlib.report.charts import show_chart
     from jamlib.report.display import show_table
 
     state = ExplorerState(indicators if indicator_ids is None else indicators[indicators["indicator_id"].isin(indicator_ids)])
-    municipality = widgets.Dropdown(options=state.municipalities, value=org_code, description="Kommun")
+    options = list(state.municipalities)
+    if org_code not in {code for _, code in options}:  # no values: the explorer says so rather than failing
+        options.insert(0, (f"{municipality_name(org_code) or org_code} ({org_code})", org_code))
+    municipality = widgets.Dropdown(options=options, value=org_code, description="Kommun/region")
     indicator = widgets.Dropdown(options=[(f"{k}: {v[:60]}", k) for k, v in state.titles.items()], description="Indikator")
     reference_box = widgets.Dropdown(options=[("Riket", "riket"), ("Liknande kommuner", "liknande")],
                                      value=reference if reference in ("riket", "liknande") else "riket",
@@ -77,11 +94,13 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
         with output:
             output.clear_output(wait=True)
             try:
-                chart, table = explorer_view(state, municipality.value, indicator.value, reference_box.value)
+                chart, table, note = _explorer_parts(state, municipality.value, indicator.value, reference_box.value)
             except Exception as error:  # shown to the analyst, never raised into the widget machinery
                 print(f"Kan inte visa: {error}")
                 return
-            display(chart)
+            if note:
+                print(note)
+            show_chart(chart)
             show_table(table)
 
     for control in (municipality, indicator, reference_box):

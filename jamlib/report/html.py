@@ -3,10 +3,14 @@
 A report must open on a locked-down intranet PC without internet. nbconvert's
 ``lab`` template loads require.js, MathJax and mermaid from cdnjs, so reports
 are built from the ``basic`` template (body only, code hidden) inside jamlib's
-own page with its own CSS; the Vega libraries (from ``vl-convert-python``'s
-offline bundle) are written into each page once, and one script renders every
-chart placeholder written by :func:`jamlib.report.charts.show_chart`. No element of a
+own page with its own CSS. Every chart output (the Vega-Lite form that
+:func:`jamlib.report.charts.show_chart` displays) becomes a figure holding its spec and
+its static SVG; the Vega libraries (from ``vl-convert-python``'s offline bundle,
+the Vega-Lite version Altair writes) are written into each page once, and one
+script draws every figure and then removes its static image. No element of a
 report refers to another host; :func:`external_references` checks that.
+``jupyter nbconvert --to jamhtml`` gives the same page
+(:class:`jamlib.report.nbconvert_exporter.JamHTMLExporter`).
 
 Widget outputs (the JupyterLab explorer) are removed before export, so the
 HTML shows the static charts and tables, never a broken widget placeholder.
@@ -25,7 +29,7 @@ from jamlib.files import atomic_write
 from jamlib.report._templates import Markup, render
 from jamlib.vocabulary import BatchStatus, label
 
-__all__ = ["export_html", "write_index", "external_references", "IndexEntry", "vega_bundle"]
+__all__ = ["export_html", "report_page", "write_index", "external_references", "IndexEntry", "vega_bundle"]
 
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -44,16 +48,21 @@ figure.jam-chart{margin:1rem 0}.jam-chart-error{color:#b00020;font-weight:600}
 _RENDER_SCRIPT = """
 document.querySelectorAll('figure.jam-chart').forEach(function (fig) {
   var holder = document.createElement('div');
+  var still = fig.querySelector('img.jam-chart-static');
   fig.appendChild(holder);
-  try {
-    var spec = JSON.parse(fig.querySelector('script.jam-chart-spec').textContent);
-    vegaEmbed(holder, spec, {actions: false, renderer: 'svg'}).catch(function (err) {
-      var p = document.createElement('p'); p.className = 'jam-chart-error';
-      p.textContent = 'Diagrammet kunde inte visas: ' + err; fig.appendChild(p);
-    });
-  } catch (err) {
+  function failed(err) {
+    holder.remove();
+    if (still) { return; }  // the static image stays; the reader sees the chart
     var p = document.createElement('p'); p.className = 'jam-chart-error';
     p.textContent = 'Diagrammet kunde inte visas: ' + err; fig.appendChild(p);
+  }
+  try {
+    var spec = JSON.parse(fig.querySelector('script.jam-chart-spec').textContent);
+    vegaEmbed(holder, spec, {actions: false, renderer: 'svg'}).then(function () {
+      if (still) { still.remove(); }
+    }).catch(failed);
+  } catch (err) {
+    failed(err);
   }
 });
 """
@@ -61,16 +70,19 @@ document.querySelectorAll('figure.jam-chart').forEach(function (fig) {
 
 @lru_cache(maxsize=1)
 def vega_bundle() -> str:
-    """The Vega, Vega-Lite and vega-embed libraries as one offline script (from vl-convert-python)."""
-    import vl_convert
+    """The Vega, Vega-Lite and vega-embed libraries as one offline script (from vl-convert-python).
 
-    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    Vega-Lite is the version Altair writes, so every chart is drawn as it was specified.
+    """
+    from jamlib.report import _vega
+
+    return _vega.javascript_bundle().replace("</script", "<\\/script")
 
 
-#: No network, no framing, no forms, no base URL: a report can only show itself.
+#: No network, no forms, no base URL: a report can only show itself. (Framing cannot be forbidden from a
+#: <meta> element; browsers ignore frame-ancestors there.)
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
-                           "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; "
-                           "frame-ancestors 'none'")
+                           "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
 
 def _page(title: str, body: str, scripts: bool) -> str:
@@ -80,10 +92,59 @@ def _page(title: str, body: str, scripts: bool) -> str:
                   vega=Markup(vega_bundle()) if scripts else "", render_script=Markup(_RENDER_SCRIPT)) + "\n"
 
 
-def _strip_widgets(notebook) -> None:
+_VEGALITE_MIMES = ("application/vnd.vegalite.v5+json", "application/vnd.vegalite.v4+json")
+
+
+def _for_page(notebook):
+    """A copy of ``notebook`` as the page shows it: no widgets, every chart a figure for the page's Vega."""
+    import copy
+
+    from jamlib.report.charts import SVG_MIME, spec_html
+
+    notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
-        if cell.get("cell_type") == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if _WIDGET_MIME not in o.get("data", {})]
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if _WIDGET_MIME in data:
+                continue
+            spec = next((data[m] for m in _VEGALITE_MIMES if m in data), None)
+            if spec is not None:
+                svg = data.get(SVG_MIME)
+                svg = "".join(svg) if isinstance(svg, list) else svg
+                output["data"] = {"text/html": spec_html(spec, svg)}
+            outputs.append(output)
+        cell.outputs = outputs
+    return notebook
+
+
+def report_page(notebook, title: str) -> str:
+    """The offline page of an executed notebook (code hidden, charts drawn by the page's own Vega).
+
+    Parameters
+    ----------
+    notebook
+        An executed notebook (``nbformat.NotebookNode``); it is not changed.
+    title
+        The page title (escaped).
+
+    Raises
+    ------
+    JamlibError
+        When the page would load anything from another host.
+    """
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(_for_page(notebook))
+    page = _page(title, body, scripts="jam-chart" in body)
+    found = external_references(page)
+    if found:
+        raise JamlibError(f"Rapporten {title} skulle hämta innehåll från internet: {', '.join(found[:3])}")
+    return page
 
 
 def export_html(notebook_path: str | Path, html_path: str | Path, title: str) -> Path:
@@ -104,17 +165,8 @@ def export_html(notebook_path: str | Path, html_path: str | Path, title: str) ->
         ``html_path``.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
-    notebook = nbformat.read(str(notebook_path), as_version=4)
-    _strip_widgets(notebook)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook)
-    page = _page(title, body, scripts="jam-chart" in body)
-    found = external_references(page)
-    if found:
-        raise JamlibError(f"Rapporten {Path(html_path).name} skulle hämta innehåll från internet: {', '.join(found[:3])}")
+    page = report_page(nbformat.read(str(notebook_path), as_version=4), title)
     html_path = Path(html_path)
     with atomic_write(html_path, "w") as handle:
         handle.write(page)

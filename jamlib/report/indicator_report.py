@@ -18,10 +18,11 @@ import pandas as pd
 from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
 from jamlib.errors import DataFileError, NoDataError
 from jamlib.formatting import period_start
-from jamlib.kpis import KARLSTAD_INDICATORS
-from jamlib.analysis.gaps import compare_with_reference, gap_persistence, gap_trend, indicator_gaps
-from jamlib.organisations import check_municipality_code, municipality_name
-from jamlib.analysis.narrative import indicator_sentences
+from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
+from jamlib.analysis.gap_summary import summarise_gaps
+from jamlib.analysis.gaps import indicator_gaps
+from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
+from jamlib.analysis.sex_shares import sex_share_trend
 from jamlib.analysis.reference import Reference, resolve_reference
 
 __all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
@@ -52,7 +53,8 @@ class IndicatorReport:
         How many of the municipality's values were hidden by disclosure control
         (fewer persons behind them than the threshold, or secondary suppression).
     hidden
-        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here).
+        Which of them: ``indicator_id``, ``period``, ``sex`` (values never kept here), and ``total``: the
+        period's total where it may still be shown.
     threshold
         The disclosure threshold used.
     """
@@ -68,7 +70,7 @@ class IndicatorReport:
     sentences: pd.DataFrame
     missing_indicators: tuple[str, ...]
     suppressed_cells: int = 0
-    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex"]))
+    hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex", "total"]))
     threshold: int = DEFAULT_THRESHOLD
 
 
@@ -87,10 +89,15 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     municipality, KPI, year and sex (a fetched file beside the snapshot), the
     value from the most recently written file is used.
 
+    When ``jam ingest`` has stored the folder (``data/raw/kolada`` with
+    ``data/processed`` beside ``data/raw``), the validated rows of every file whose
+    checksum is unchanged are read from the store; only new or changed files are
+    validated again. A processed folder itself (``data/processed``) may be given too.
+
     Parameters
     ----------
     folder
-        Folder such as ``data/raw/kolada``.
+        Folder such as ``data/raw/kolada``, or a processed folder written by ``jam ingest``.
 
     Returns
     -------
@@ -102,6 +109,7 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     DataFileError
         When the folder does not exist or holds no data files.
     """
+    from jamlib.ingest.store import find_store, load_processed, stored_rows
     from jamlib.ingest.validation import load
 
     folder = Path(folder)
@@ -109,9 +117,16 @@ def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
     if key in _FOLDER_CACHE:  # the same files as before: a copy of the validated rows
         return _FOLDER_CACHE[key].copy()
     files = sorted(folder.glob("data_*.json"), key=lambda p: (p.stat().st_mtime, p.name)) if folder.is_dir() else []
-    if not files:
+    if not files and (folder / "manifest.json").is_file() and (folder / "indicators.parquet").is_file():
+        frames = [load_processed("indicators", folder)]
+    elif not files:
         raise DataFileError(f"Mappen {folder} finns inte eller innehåller inga Kolada-filer (data_*.json).", str(folder))
-    frames = [load(path, "indicators").data for path in files]
+    else:
+        store = find_store(folder)
+        frames = []
+        for path in files:
+            stored = stored_rows(path, *store, kind="indicators") if store else None
+            frames.append(load(path, "indicators").data if stored is None else stored)
     data = pd.concat(frames, ignore_index=True)
     unique = data.drop_duplicates(subset=["org_code", "indicator_id", "period", "sex"], keep="last").reset_index(drop=True)
     _FOLDER_CACHE.clear()
@@ -127,6 +142,9 @@ def indicator_report(
     reference: str | list[str] | None = "riket",
     groups: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    polarity: str | dict | None = None,
+    organisations: pd.DataFrame | None = None,
+    materiality: dict[str, float] | None = None,
 ) -> IndicatorReport:
     """Analyse one municipality's indicators: gaps, persistence, trend, reference, sentences.
 
@@ -135,8 +153,9 @@ def indicator_report(
     indicators
         Validated indicator rows covering the municipality and the reference.
     org_code
-        The municipality's code; ``"1780"``, and also ``1780`` or ``"180"``
-        (repaired to ``"0180"``) — anything else raises :class:`ParameterError`.
+        The organisation: a municipality's or region's code (``"1780"``, also ``1780`` or ``"180"``,
+        repaired to ``"0180"``), or the id or name of an organisation in the data without a Kolada code
+        (``"Kfast AB"``); see :func:`jamlib.organisations.resolve_organisation`.
     indicator_ids
         Indicators to analyse (default Karlstad's five); ``None`` for all present.
     until
@@ -149,6 +168,16 @@ def indicator_report(
         Disclosure threshold: values resting on fewer persons (where the
         denominator is known) are suppressed before anything is computed or
         shown, with secondary suppression (:func:`jamlib.analysis.disclosure.suppress_small_counts`).
+    polarity
+        Which direction is better, per indicator, where the data do not say or should be overridden:
+        ``"N00905=högre,U23401=lägre"`` or a dict (:func:`jamlib.kpis.parse_polarity`). Otherwise the data's
+        own ``polaritet`` column, then jamlib's curated table, is used.
+    organisations
+        The user's own organisation table (``jam ingest`` stores it as ``organisations``): committees,
+        companies and units with their parents, so that they can be named as in that table.
+    materiality
+        Materiality thresholds per indicator id, overriding the defaults by unit
+        (:mod:`jamlib.analysis.materiality`).
 
     Returns
     -------
@@ -157,16 +186,24 @@ def indicator_report(
     Raises
     ------
     ParameterError
-        When the code is not a municipality or region.
+        When no organisation fits, or several do.
     NoDataError
         When no requested indicator has values for it.
     """
-    code = check_municipality_code(org_code, "kommunkod")
-    name = municipality_name(code) or code
+    table = organisation_table(data=indicators, own=organisations)
+    organisation = resolve_organisation(org_code, table, "kommunkod")
+    indicators = with_organisation_ids(indicators, table)
+    code, name = organisation.id, organisation.name
+    notes: list[str] = []
+    if reference and not organisation.is_kolada:
+        notes.append(f"{name} jämförs inte med någon referens: Koladas jämförelser (riket, liknande kommuner) "
+                     "gäller kommuner och regioner.")
+        reference = None
     resolved = resolve_reference(reference, code, groups) if reference else None
     ids = list(indicator_ids) if indicator_ids is not None else None
     wanted_codes = {code, *(resolved.codes if resolved else ())}
-    indicators = indicators[indicators["org_code"].isin(wanted_codes)]
+    indicators = with_polarity(indicators[indicators["org_code"].isin(wanted_codes)],
+                               parse_polarity(polarity) if polarity else None)
     screened = suppress_small_counts(indicators, threshold=threshold)
     own_hidden = screened["suppressed"] & (screened["org_code"] == code)
     if ids is not None:
@@ -175,8 +212,11 @@ def indicator_report(
         own_hidden &= screened["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)
     suppressed_cells = int(own_hidden.sum())
     hidden = screened.loc[own_hidden, ["indicator_id", "period", "sex"]].reset_index(drop=True)
+    shown_totals = screened[(screened["org_code"] == code) & (screened["sex"] == "T") & ~screened["suppressed"]]
+    hidden = hidden.merge(shown_totals[["indicator_id", "period", "value"]].rename(columns={"value": "total"}),
+                          on=["indicator_id", "period"], how="left")
     indicators = screened.drop(columns=["suppressed", "suppression", "base_known", "display"])
-    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until)
+    own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until, materiality=materiality)
     if own.empty:
         wanted = ", ".join(ids) if ids else "några indikatorer"
         raise NoDataError(f"Det finns inga värden för {name} ({code}) för {wanted}"
@@ -185,21 +225,37 @@ def indicator_report(
     missing = tuple(i for i in (ids or []) if i not in present)
     if resolved is not None:
         subset = indicators[indicators["org_code"].isin(resolved.codes)]
-        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until)
-        comparison = compare_with_reference(pd.concat([own, reference_gaps], ignore_index=True), code,
-                                            resolved.codes, resolved.label)
+        reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until, materiality=materiality)
+        summary = summarise_gaps(own, code, name, reference_gaps, resolved.codes, resolved.label)
     else:
         reference_gaps = own.iloc[0:0]
-        comparison = compare_with_reference(own, code, (), "")
-    persistence = gap_persistence(own)
-    trend = gap_trend(own)
-    sentences = indicator_sentences(persistence, trend, comparison if resolved else None, org_name=name)
+        summary = summarise_gaps(own, code, name)
+    persistence, trend, comparison, sentences = (summary.persistence, summary.trend, summary.comparison,
+                                                 summary.sentences)
+    shares = _count_shares(indicators, code, ids, until)
+    if not shares.empty:
+        extra = shares.set_index("indicator_id")["text"]
+        sentences = sentences.assign(text=[f"{text} {extra[i]}" if i in extra.index else text
+                                           for i, text in zip(sentences["indicator_id"], sentences["text"])])
     if suppressed_cells:
-        note = (f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle avslöja "
-                "ett sådant värde) och visas inte.")
-        sentences = pd.concat([sentences, pd.DataFrame([{"indicator_id": "", "text": note}])], ignore_index=True)
+        notes.append(f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle "
+                     "avslöja ett sådant värde) och visas inte.")
+    if notes:
+        sentences = pd.concat([sentences, pd.DataFrame({"indicator_id": "", "text": notes})], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
                            suppressed_cells, hidden, threshold)
+
+
+def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, until: str | None) -> pd.DataFrame:
+    """The share of women over time for the organisation's indicators that count persons (unit "antal")."""
+    units = indicators["unit"].astype(object).fillna("").astype(str).str.lower() if "unit" in indicators.columns \
+        else pd.Series("", index=indicators.index)
+    rows = indicators[(indicators["org_code"] == code) & units.isin(["antal", "personer", "antal personer"])]
+    if ids is not None:
+        rows = rows[rows["indicator_id"].isin(ids)]
+    if until is not None:
+        rows = rows[rows["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)]
+    return sex_share_trend(rows)
 
 
 def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:

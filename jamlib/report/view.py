@@ -17,7 +17,7 @@ import pandas as pd
 
 from jamlib.analysis.disclosure import suppression_label
 from jamlib.analysis.gaps import format_gap_table
-from jamlib.formatting import period_start
+from jamlib.formatting import format_decimal, period_start
 from jamlib.report.indicator_report import IndicatorReport, reference_series
 
 if TYPE_CHECKING:
@@ -98,6 +98,9 @@ def _display_table(own: pd.DataFrame, hidden: pd.DataFrame, threshold: int) -> p
                                                                             "Missgynnat kön": "kan inte sägas"}
         for sex in group["sex"]:
             table.loc[period, _SEX_COLUMNS[sex]] = label
+        totals = group["total"].dropna()
+        if table.loc[period, "Totalt"] == "" and len(totals):
+            table.loc[period, "Totalt"] = format_decimal(float(totals.iloc[0]))
         if set(group["sex"]) & {"K", "M"}:
             table.loc[period, ["Skillnad K−M", "Relativ skillnad"]] = ""
             table.loc[period, "Missgynnat kön"] = "kan inte sägas"

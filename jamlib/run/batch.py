@@ -2,13 +2,30 @@
 
 The naive way (``papermill`` CLI, then ``jupyter nbconvert`` CLI, per
 municipality) spends almost all its time starting interpreters and kernels
-and importing libraries. :func:`run_batch` instead warms one process up
-(imports, the vega bundle, the data the notebook will load) and then *forks*
-a fresh child for every report. The child executes the notebook with
+and importing libraries. :func:`run_jobs` avoids that in one of two ways:
+
+* **fork** (Linux, macOS): one process is warmed up (imports, the Vega bundle,
+  the data the notebook will load) and a fresh child is *forked* from it for
+  every report;
+* **spawn** (Windows, or ``JAMLIB_BATCH_START=spawn``): warm worker processes
+  are started ahead (:mod:`jamlib.run.spawn`), and each takes exactly one
+  report and exits.
+
+Either way each report runs in its own process with
 :class:`jamlib.run.engine.InProcessEngine`, exports HTML and exits; whatever it
 defined or changed dies with it, so nothing can leak from one municipality's
-report to the next. Up to ``workers`` children run at once; a child that
-fails or crashes costs only its own report.
+report to the next. Up to ``workers`` reports run at once, and a report that
+fails costs only itself:
+
+* a report that raises is marked ``fel`` with its error;
+* a report that crashes (its process dies) is marked ``fel`` with "kraschade";
+* a report that hangs is stopped after ``timeout`` seconds together with any
+  processes it started, and marked ``tidsgräns``;
+* Ctrl-C (or SIGTERM) stops every running report, keeps the finished ones and
+  still writes the index, with the rest marked ``ej körd``.
+
+What a report prints is copied to its log as it is printed, so the log keeps
+it even when the report hangs or crashes.
 
 Layout of ``outputs/<batch>/``: ``<kod>_<namn>.html`` per report,
 ``notebooks/`` (executed notebooks), ``loggar/`` (one log per report) and
@@ -17,10 +34,12 @@ Layout of ``outputs/<batch>/``: ``<kod>_<namn>.html`` per report,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -29,13 +48,17 @@ from typing import Callable
 
 from jamlib.errors import JamlibError, ParameterError
 from jamlib.vocabulary import BatchStatus
-from jamlib.files import inside, safe_filename
+from jamlib.files import atomic_write, inside, safe_filename
 from jamlib.report.html import IndexEntry, export_html, write_index
 from jamlib.organisations import municipalities, municipality_name
 from jamlib.organisations import check_municipality_code
-from jamlib.run.parameters import check_parameter_names, notebook_parameters
+from jamlib.run.parameters import check_parameter_names, check_parameter_values, notebook_parameters
 
-__all__ = ["BatchResult", "Job", "run_batch", "run_jobs", "select_organisations"]
+__all__ = ["BatchResult", "Job", "run_batch", "run_jobs", "select_organisations", "start_method", "run_report",
+           "START_METHOD_ENV"]
+
+#: Environment variable that forces the spawn path (``spawn``) where fork exists, e.g. to test it.
+START_METHOD_ENV = "JAMLIB_BATCH_START"
 
 
 @dataclass(frozen=True)
@@ -51,16 +74,64 @@ class Job:
 
 @dataclass
 class BatchResult:
-    """Outcome of a batch: one entry per organisation, the index and the elapsed time."""
+    """Outcome of a batch: one entry per report, the index, the elapsed time and how it ran.
+
+    Attributes
+    ----------
+    entries
+        One :class:`~jamlib.report.html.IndexEntry` per job, finished or not.
+    index
+        The ``index.html`` written.
+    seconds
+        Wall-clock time of the whole batch.
+    interrupted
+        Whether Ctrl-C (or SIGTERM) stopped the batch; unfinished reports are marked not run.
+    method
+        ``"fork"`` or ``"spawn"``.
+    """
 
     entries: list[IndexEntry] = field(default_factory=list)
     index: Path | None = None
     seconds: float = 0.0
+    interrupted: bool = False
+    method: str = "fork"
 
     @property
     def failed(self) -> list[IndexEntry]:
-        """Entries whose report failed."""
+        """Entries whose report was not finished (failed, stopped or not run)."""
         return [e for e in self.entries if e.status != BatchStatus.DONE]
+
+    @property
+    def not_run(self) -> list[IndexEntry]:
+        """Entries that did not run to the end because the batch was interrupted."""
+        return [e for e in self.entries if e.status == BatchStatus.NOT_RUN]
+
+
+def start_method(requested: str | None = None) -> str:
+    """How reports are started: ``"fork"`` where :func:`os.fork` exists, else ``"spawn"``.
+
+    Parameters
+    ----------
+    requested
+        ``"fork"``, ``"spawn"`` or ``None`` (then the environment variable
+        ``JAMLIB_BATCH_START`` decides, and otherwise the platform).
+
+    Returns
+    -------
+    str
+        ``"spawn"`` when asked for, or when fork is not available (Windows).
+
+    Raises
+    ------
+    ParameterError
+        When the request is neither ``fork`` nor ``spawn``.
+    """
+    choice = (requested or os.environ.get(START_METHOD_ENV) or "").strip().lower()
+    if choice not in ("", "fork", "spawn"):
+        raise ParameterError(f"Startsättet {choice!r} finns inte; välj fork eller spawn ({START_METHOD_ENV}).")
+    if choice == "spawn" or not hasattr(os, "fork") or os.name != "posix":
+        return "spawn"
+    return "fork"
 
 
 def select_organisations(org: list[str] | None = None, group: str | None = None, lan: str | None = None,
@@ -144,13 +215,39 @@ def _prewarm(notebook: Path, parameters: dict) -> None:
             pass  # each report will then say what is wrong
 
 
-def _child(job: Job, out_dir: Path) -> None:
-    """Run in a forked child: execute, export, write the status file, exit."""
+def _log_path(out_dir: Path, job: Job) -> Path:
+    return out_dir / "loggar" / f"{job.stem}.log"
+
+
+def _status_path(out_dir: Path, job: Job) -> Path:
+    return out_dir / "loggar" / f"{job.stem}.status.json"
+
+
+def run_report(job: Job, out_dir: Path) -> dict:
+    """Run one report in *this* process, which must be a fresh one (a forked child or a spawned worker).
+
+    Output (also what the notebook's cells print, as they print it) goes to the
+    report's log; the executed notebook, the HTML and a status file are
+    written; exceptions are caught and recorded.
+
+    Parameters
+    ----------
+    job
+        The report.
+    out_dir
+        The batch folder (with ``notebooks/`` and ``loggar/``).
+
+    Returns
+    -------
+    dict
+        ``status`` (a :class:`~jamlib.vocabulary.BatchStatus` value), ``message`` and ``seconds``.
+    """
     notebook, code, name, stem = job.notebook, job.code, job.name, job.stem
-    status_path = out_dir / "loggar" / f"{stem}.status.json"
-    log_path = out_dir / "loggar" / f"{stem}.log"
     started = time.perf_counter()
-    log = open(log_path, "w", encoding="utf-8")
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    log = open(_log_path(out_dir, job), "w", encoding="utf-8", errors="backslashreplace", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
@@ -158,11 +255,15 @@ def _child(job: Job, out_dir: Path) -> None:
     try:
         import papermill
 
+        from jamlib.report.charts import static_images
+
+        static_images(False)  # the HTML report draws every chart with its own Vega; no SVG needed
         executed = out_dir / "notebooks" / f"{stem}.ipynb"
         print(f"{code} {name}: kör {notebook.name} med {job.parameters}")
         papermill.execute_notebook(str(notebook), str(executed), parameters=job.parameters,
                                    engine_name="jamlib", kernel_name="python3", language="python",
-                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                   stdout_file=log, stderr_file=log)
         export_html(executed, out_dir / f"{stem}.html", f"{name} ({code})")
         status = {"status": BatchStatus.DONE, "message": "", "seconds": time.perf_counter() - started}
         print("klar")
@@ -173,16 +274,176 @@ def _child(job: Job, out_dir: Path) -> None:
         traceback.print_exc()
         status = {"status": BatchStatus.FAILED, "message": message[:300], "seconds": time.perf_counter() - started}
     finally:
-        with open(status_path, "w", encoding="utf-8") as handle:
-            json.dump(status, handle, ensure_ascii=False)
-        log.flush()
-        os._exit(0 if status["status"] == BatchStatus.DONE else 1)
+        try:
+            with atomic_write(_status_path(out_dir, job), "w") as handle:
+                json.dump(status, handle, ensure_ascii=False)
+        finally:
+            log.flush()
+    return status
+
+
+def _child(job: Job, out_dir: Path) -> None:  # pragma: no cover - runs in a forked child
+    """Run in a forked child: a process group of its own, the report, then exit."""
+    code = 1
+    try:
+        os.setpgid(0, 0)  # the report and whatever it starts can be stopped together
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        code = 0 if run_report(job, out_dir)["status"] == BatchStatus.DONE else 1
+    finally:
+        os._exit(code)
+
+
+def _append_log(out_dir: Path, job: Job, text: str) -> None:
+    with contextlib.suppress(OSError):
+        with open(_log_path(out_dir, job), "a", encoding="utf-8") as handle:
+            handle.write(f"\n--- jam batch: {text} ---\n")
+
+
+def finished_entry(job: Job, out_dir: Path, began: float, *, timed_out: bool, timeout: float,
+                   ended: str) -> IndexEntry:
+    """The index entry of a report whose process has ended.
+
+    Parameters
+    ----------
+    job, out_dir
+        The report and the batch folder.
+    began
+        ``time.perf_counter()`` when the report was started.
+    timed_out
+        Whether the runner stopped it after ``timeout`` seconds.
+    timeout
+        The time limit, for the message.
+    ended
+        How the process ended, in Swedish (``"signal SIGKILL"``, ``"kod 3"``), for the crash message.
+    """
+    seconds = time.perf_counter() - began
+    log = f"loggar/{job.stem}.log"
+    try:
+        status = json.loads(_status_path(out_dir, job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        status = None
+    if status is not None and (status.get("status") == BatchStatus.DONE or not timed_out):
+        done = status["status"] == BatchStatus.DONE
+        return IndexEntry(job.code, job.name, BatchStatus(status["status"]), f"{job.stem}.html" if done else None,
+                          log, status.get("message", ""), float(status.get("seconds", seconds)))
+    if timed_out:
+        _append_log(out_dir, job, f"rapporten stoppades efter {timeout:g} s (tidsgräns)")
+        return IndexEntry(job.code, job.name, BatchStatus.TIMED_OUT, None, log,
+                          f"stoppad efter {timeout:g} s (tidsgräns, --timeout); det rapporten hann skriva finns i loggen",
+                          seconds)
+    _append_log(out_dir, job, f"rapportens process kraschade ({ended})")
+    return IndexEntry(job.code, job.name, BatchStatus.FAILED, None, log,
+                      f"rapporten kraschade ({ended}) innan den blev klar; se loggen", seconds)
+
+
+def not_run_entry(job: Job, out_dir: Path, started: bool) -> IndexEntry:
+    """The index entry of a report stopped by Ctrl-C (``started``) or never started."""
+    if started:
+        _append_log(out_dir, job, "körningen avbröts (Ctrl-C) innan rapporten blev klar")
+        return IndexEntry(job.code, job.name, BatchStatus.NOT_RUN, None, f"loggar/{job.stem}.log",
+                          "avbruten (Ctrl-C) innan rapporten blev klar")
+    return IndexEntry(job.code, job.name, BatchStatus.NOT_RUN, None, None, "inte startad: körningen avbröts (Ctrl-C)")
+
+
+def _exit_description(wait_status: int) -> str:
+    if os.WIFSIGNALED(wait_status):
+        number = os.WTERMSIG(wait_status)
+        try:
+            return f"signal {signal.Signals(number).name}"
+        except ValueError:
+            return f"signal {number}"
+    return f"kod {os.waitstatus_to_exitcode(wait_status)}"
+
+
+def _kill_group(pid: int) -> None:
+    """Kill a forked report and every process in its group (what the report started)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _run_forked(jobs: list[Job], out_dir: Path, workers: int, timeout: float,
+                finish: Callable[[IndexEntry], None]) -> bool:
+    """Run ``jobs`` in forked children of this (warm) process. Returns whether it was interrupted."""
+    queue = list(jobs)
+    running: dict[int, tuple[Job, float]] = {}
+    timed_out: set[int] = set()
+    try:
+        for notebook in dict.fromkeys(job.notebook for job in jobs):
+            _prewarm(notebook, next(job.parameters for job in jobs if job.notebook == notebook))
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue[0]
+                # No Ctrl-C between fork and bookkeeping: every child is known, so it can be stopped.
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+                try:
+                    pid = os.fork()
+                    if pid == 0:  # pragma: no cover - runs in the child
+                        _child(job, out_dir)
+                    queue.pop(0)
+                    with contextlib.suppress(OSError):
+                        os.setpgid(pid, pid)
+                    running[pid] = (job, time.perf_counter())
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+            ended = False
+            for pid in list(running):
+                done, wait_status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    job, began = running.pop(pid)
+                    finish(finished_entry(job, out_dir, began, timed_out=pid in timed_out, timeout=timeout,
+                                          ended=_exit_description(wait_status)))
+                    ended = True
+            if not ended:
+                now = time.perf_counter()
+                for pid, (job, began) in running.items():
+                    if pid not in timed_out and now - began > timeout:
+                        _kill_group(pid)
+                        timed_out.add(pid)
+                time.sleep(0.02)
+    except KeyboardInterrupt:
+        for pid in running:
+            _kill_group(pid)
+        for pid in running:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        for job, _ in running.values():
+            finish(not_run_entry(job, out_dir, started=True))
+        for job in queue:
+            finish(not_run_entry(job, out_dir, started=False))
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """While the batch runs, SIGTERM (a stopped scheduled task, ``kill``) is handled like Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM") or os.name != "posix":
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_batch(notebook: str | Path, organisations: list[tuple[str, str]], out_dir: str | Path, workers: int = 2,
               parameters: dict | None = None, parameter: str = "kommunkod", title: str | None = None,
-              timeout: float = 600.0, progress: Callable[[str], None] | None = None) -> BatchResult:
-    """Run ``notebook`` once per organisation in forked, isolated children and write the index.
+              timeout: float = 600.0, progress: Callable[[str], None] | None = None,
+              method: str | None = None) -> BatchResult:
+    """Run ``notebook`` once per organisation, each in an isolated process, and write the index.
 
     Parameters
     ----------
@@ -201,9 +462,12 @@ def run_batch(notebook: str | Path, organisations: list[tuple[str, str]], out_di
     title
         Title of the index page.
     timeout
-        Seconds after which a report is stopped and counted as failed.
+        Seconds after which a report that hangs is stopped, with the processes
+        it started, and marked ``tidsgräns``.
     progress
         Called with a Swedish line per finished report.
+    method
+        ``"fork"``, ``"spawn"`` or ``None`` (see :func:`start_method`).
 
     Returns
     -------
@@ -212,86 +476,81 @@ def run_batch(notebook: str | Path, organisations: list[tuple[str, str]], out_di
     Raises
     ------
     ParameterError
-        When a parameter name is not declared by the notebook.
+        When a parameter name is not declared by the notebook, or a value is not plain data.
     """
     notebook = Path(notebook)
     parameters = dict(parameters or {})
     check_parameter_names(notebook, {parameter: "", **parameters})
     jobs = [Job(notebook, {**parameters, parameter: code}, code, name, safe_filename(code, name, suffix=""))
             for code, name in organisations]
-    return run_jobs(jobs, out_dir, workers, title or f"Rapporter: {notebook.stem}", timeout, progress)
+    return run_jobs(jobs, out_dir, workers, title or f"Rapporter: {notebook.stem}", timeout, progress, method)
 
 
 def run_jobs(jobs: list[Job], out_dir: str | Path, workers: int = 2, title: str = "Rapporter",
-             timeout: float = 600.0, progress: Callable[[str], None] | None = None) -> BatchResult:
-    """Run reports in forked children of one pre-warmed process, ``workers`` at a time, and write the index.
+             timeout: float = 600.0, progress: Callable[[str], None] | None = None,
+             method: str | None = None) -> BatchResult:
+    """Run reports, each in a process of its own, ``workers`` at a time, and write the index.
 
     Parameters
     ----------
     jobs
-        The reports; parameter names must be declared by each job's notebook.
+        The reports; parameter names must be declared by each job's notebook
+        and values must be plain data (text, numbers, booleans, lists of those).
     out_dir, workers, title, timeout, progress
         As for :func:`run_batch`.
+    method
+        ``"fork"``, ``"spawn"`` or ``None`` for :func:`start_method`'s choice.
 
     Returns
     -------
     BatchResult
+        Also when the batch was interrupted with Ctrl-C: then
+        ``interrupted`` is true, finished reports are kept and the rest are
+        marked not run in the index.
     """
     out_dir = Path(out_dir)
     for job in jobs:
         check_parameter_names(job.notebook, job.parameters)
-    if os.name != "posix":
-        raise JamlibError("jam batch kräver Linux eller macOS (processer startas med fork).")
+        check_parameter_values(job.parameters)
+        inside(out_dir, f"{job.stem}.html")
+    if workers < 1:
+        raise ParameterError(f"Antalet processer (--workers) måste vara minst 1, inte {workers}.")
+    chosen = start_method(method)
     for sub in ("", "notebooks", "loggar"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        _status_path(out_dir, job).unlink(missing_ok=True)
     progress = progress or (lambda line: None)
     started = time.perf_counter()
-    for notebook in dict.fromkeys(job.notebook for job in jobs):
-        _prewarm(notebook, next(job.parameters for job in jobs if job.notebook == notebook))
-    queue = list(jobs)
-    running: dict[int, tuple[Job, float]] = {}
     entries: list[IndexEntry] = []
-    total = len(queue)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    total = len(jobs)
 
-    def finish(pid: int, exit_status: int) -> None:
-        job, began = running.pop(pid)
-        status_path = out_dir / "loggar" / f"{job.stem}.status.json"
-        try:
-            status = json.loads(status_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            reason = f"rapporten avbröts (tidsgräns {timeout:g} s eller krasch, status {exit_status})"
-            status = {"status": BatchStatus.FAILED, "message": reason, "seconds": time.perf_counter() - began}
-        entries.append(IndexEntry(job.code, job.name, BatchStatus(status["status"]),
-                                  f"{job.stem}.html" if status["status"] == BatchStatus.DONE else None,
-                                  f"loggar/{job.stem}.log", status.get("message", ""), float(status.get("seconds", 0.0))))
+    def finish(entry: IndexEntry) -> None:
+        entries.append(entry)
+        if entry.status == BatchStatus.NOT_RUN:
+            return
         done = len(entries)
         bar = "#" * int(30 * done / total)
-        progress(f"[{bar:<30}] {done}/{total} {job.code} {job.name}: {status['status']}"
-                 + (f" ({status['message']})" if status["status"] != BatchStatus.DONE else ""))
+        progress(f"[{bar:<30}] {done}/{total} {entry.code} {entry.name}: {entry.status_label}"
+                 + (f" ({entry.message})" if entry.status != BatchStatus.DONE else ""))
 
-    while queue or running:
-        while queue and len(running) < max(1, workers):
-            job = queue.pop(0)
-            inside(out_dir, f"{job.stem}.html")
-            status_file = out_dir / "loggar" / f"{job.stem}.status.json"
-            status_file.unlink(missing_ok=True)
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                _child(job, out_dir)
-            running[pid] = (job, time.perf_counter())
-        pid, exit_status = os.waitpid(-1, os.WNOHANG)
-        if pid == 0:
-            now = time.perf_counter()
-            for child, (_, began) in list(running.items()):
-                if now - began > timeout:
-                    os.kill(child, signal.SIGKILL)
-            time.sleep(0.01)
-            continue
-        if pid in running:
-            finish(pid, exit_status)
-    result = BatchResult(entries=entries, seconds=time.perf_counter() - started)
-    result.index = write_index(out_dir, title, result.entries)
+    with _terminate_as_interrupt():
+        if chosen == "fork":
+            interrupted = _run_forked(jobs, out_dir, workers, timeout, finish)
+        else:
+            from jamlib.run.spawn import run_spawned
+
+            interrupted = run_spawned(jobs, out_dir, workers, timeout, finish, finished_entry, not_run_entry)
+        result = BatchResult(entries=entries, seconds=time.perf_counter() - started, interrupted=interrupted,
+                             method=chosen)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted and _main_thread() else None
+        try:
+            result.index = write_index(out_dir, title, result.entries)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
     return result
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()

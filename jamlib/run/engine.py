@@ -7,9 +7,14 @@ display output, streams and errors into the notebook exactly as a kernel
 would. It is registered under the name ``jamlib`` (also as a
 ``papermill.engine`` entry point: ``papermill --engine jamlib ...``).
 
-Isolation is the caller's job: :mod:`jamlib.run.batch` forks a fresh child of a
-pre-warmed process for every report, so nothing one report defines can reach
-the next.
+Isolation is the caller's job: :mod:`jamlib.run.batch` runs every report in a
+fresh process (a forked child of a pre-warmed process, or a warm spawned
+worker that takes one report), so nothing one report defines can reach the
+next.
+
+papermill's ``stdout_file`` and ``stderr_file`` are honoured: what the cells
+print is copied there as it is printed (``jam batch`` passes the report's
+log), so a report that hangs or crashes leaves in its log what it got to say.
 """
 
 from __future__ import annotations
@@ -67,10 +72,27 @@ def _fresh_shell():
     return shell
 
 
-def _run_cell(shell, source: str) -> tuple[list, BaseException | None]:
+class _Tee(io.StringIO):
+    """Collects a cell's stream for the notebook and copies every write to ``echo`` at once."""
+
+    def __init__(self, echo=None):
+        super().__init__()
+        self._echo = echo
+
+    def write(self, text: str) -> int:
+        if self._echo is not None:
+            try:
+                self._echo.write(text)
+                self._echo.flush()
+            except (OSError, ValueError):  # a closed or full log must not fail the report
+                self._echo = None
+        return super().write(text)
+
+
+def _run_cell(shell, source: str, stdout_file=None, stderr_file=None) -> tuple[list, BaseException | None]:
     shell.display_pub.outputs = []
     shell.displayhook.outputs = []
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _Tee(stdout_file), _Tee(stderr_file)
     with redirect_stdout(out), redirect_stderr(err):
         result = shell.run_cell(source, store_history=True, silent=False)
     outputs = []
@@ -92,7 +114,7 @@ class InProcessEngine(Engine):
     """papermill engine: execute cells in this process with an IPython shell (no kernel start-up)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+    def execute_managed_notebook(cls, nb_man, kernel_name, stdout_file=None, stderr_file=None, **kwargs):
         shell = _fresh_shell()
         saved_argv = sys.argv
         sys.argv = ["jamlib-engine"]
@@ -104,7 +126,7 @@ class InProcessEngine(Engine):
                     if cell.cell_type != "code" or not cell.source.strip():
                         continue
                     count += 1
-                    outputs, error = _run_cell(shell, cell.source)
+                    outputs, error = _run_cell(shell, cell.source, stdout_file, stderr_file)
                     cell.outputs = outputs
                     cell.execution_count = count
                     if error is not None:

@@ -1,0 +1,259 @@
+"""Benchmark: ``jam ingest`` at national scale, and ``jam gaps`` and a notebook from the processed store.
+
+1. Generates Kolada-shaped files (API v3 ``data_<KPI>.json``, one file per KPI as
+   ``jam kolada fetch`` writes them): the 290 municipalities and Riket from
+   ``jamlib/_data/municipality.json``, 25 years (1998–2022), K/M/T for four records
+   in five and T only for the rest, about 8 % of municipality-years without a
+   record, 3 % null values and 0,3 % entries marked ``isdeleted``; at 1, 3 and 30
+   million values (``--quick``: 1 million only; ``--sizes`` to choose).
+2. For each size, in the same run:
+   * baseline: reading the same JSON into one DataFrame the plain way
+     (``json.loads`` per file, a tuple per value, ``pd.DataFrame``), in a child process;
+   * ``jam ingest`` into an empty processed folder (everything validated and written);
+   * ``jam ingest`` again with nothing changed (everything taken from the store);
+   and prints wall time, values per second, peak memory (resident set) and the ratio to the baseline.
+   For the largest size below 30 million it also times the stages inside one process
+   (reading, validating) to give values per second *validated*.
+3. On the bundled data, ingested into a processed store: ``jam gaps --org 1780`` and
+   one run of ``notebooks/indikatorrapport.ipynb`` (papermill with jamlib's in-process
+   engine, and papermill with a Jupyter kernel), each as a ratio to
+   ``python -c "import pandas"`` timed in the same run (median of three).
+
+Targets (issue 9): at least 1 million values per second validated; 30 million values in
+at most 2 minutes and 8 GB; ``jam gaps`` and a notebook run at most 3× ``import pandas``.
+
+Usage::
+
+    python bench/bench_ingest.py            # 1, 3 and 30 million values (needs ~2,5 GB disk in --work)
+    python bench/bench_ingest.py --quick    # 1 million values
+    python bench/bench_ingest.py --sizes 3 --work /tmp/jam-bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+YEARS = range(1998, 2023)
+SHARE_T_ONLY = 0.2
+SHARE_NO_RECORD = 0.08
+SHARE_NULL = 0.03
+SHARE_DELETED = 0.003
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _codes() -> list[str]:
+    document = json.loads((ROOT / "jamlib" / "_data" / "municipality.json").read_text(encoding="utf-8"))
+    return ["0000"] + sorted(v["id"] for v in document["values"] if v["type"] == "K")
+
+
+def _kpi_file(kpi: str, codes: list[str], rnd: random.Random) -> tuple[str, int]:
+    """One Kolada data file as text, and how many values it holds."""
+    records = []
+    values = 0
+    for code in codes:
+        level = rnd.uniform(5, 95)
+        for year in YEARS:
+            if code != "0000" and rnd.random() < SHARE_NO_RECORD:
+                continue
+            sexes = ("T",) if rnd.random() < SHARE_T_ONLY else ("K", "M", "T")
+            entries = []
+            for sex in sexes:
+                value = "null" if rnd.random() < SHARE_NULL else repr(round(level + rnd.gauss(0, 4), 1))
+                deleted = "true" if rnd.random() < SHARE_DELETED else "false"
+                entries.append(f'{{"gender":"{sex}","count":1,"status":"","value":{value},"isdeleted":{deleted}}}')
+            values += len(entries)
+            records.append(f'{{"kpi":"{kpi}","municipality":"{code}","period":{year},"values":[{",".join(entries)}]}}')
+    text = f'{{"count":{len(records)},"next_url":null,"previous_url":null,"values":[{",".join(records)}]}}'
+    return text, values
+
+
+def generate(folder: Path, target: int) -> tuple[int, int]:
+    """Kolada files with about ``target`` values under ``folder/raw/kolada``; returns (values, bytes).
+
+    A folder generated before with the same target is used again.
+    """
+    marker = folder / "generated.json"
+    if marker.exists():
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        if info.get("target") == target:
+            return info["values"], info["bytes"]
+    shutil.rmtree(folder, ignore_errors=True)
+    out = folder / "raw" / "kolada"
+    out.mkdir(parents=True)
+    rnd = random.Random(target)
+    codes = _codes()
+    values = size = 0
+    number = 0
+    while values < target:
+        kpi = f"B{90000 + number:05d}"
+        text, count = _kpi_file(kpi, codes, rnd)
+        data = text.encode("utf-8")
+        (out / f"data_{kpi}.json").write_bytes(data)
+        values += count
+        size += len(data)
+        number += 1
+    marker.write_text(json.dumps({"target": target, "values": values, "bytes": size, "files": number}), encoding="utf-8")
+    return values, size
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+CPU: dict[tuple, float] = {}
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """Run a command; return (wall seconds, peak resident memory in MB, exit code).
+
+    The CPU seconds it used (user + system, its worker processes included) are kept in :data:`CPU`.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
+    CPU[tuple(command)] = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, process.returncode
+
+
+BASELINE = """
+import json, sys
+from pathlib import Path
+import pandas as pd
+frames = []
+for path in sorted(Path(sys.argv[1]).glob("data_*.json")):
+    document = json.loads(path.read_bytes())
+    rows = [(r["kpi"], r["municipality"], r["period"], e["gender"], e["value"], e["isdeleted"])
+            for r in document["values"] for e in r["values"]]
+    frames.append(pd.DataFrame(rows, columns=["kpi", "municipality", "period", "gender", "value", "isdeleted"]))
+data = pd.concat(frames, ignore_index=True)
+print(len(data))
+"""
+
+STAGES = """
+import sys, time, json
+from pathlib import Path
+from jamlib.ingest.readers import read_raw
+from jamlib.ingest.validation import validate
+read = check = read_cpu = check_cpu = 0.0
+values = 0
+for path in sorted(Path(sys.argv[1]).glob("data_*.json")):
+    t0, c0 = time.perf_counter(), time.process_time(); raw = read_raw(path); t1, c1 = time.perf_counter(), time.process_time()
+    result = validate(raw); t2, c2 = time.perf_counter(), time.process_time()
+    read += t1 - t0; check += t2 - t1; read_cpu += c1 - c0; check_cpu += c2 - c1; values += result.rows_read
+print(json.dumps({"values": values, "read": read, "validate": check, "read_cpu": read_cpu, "validate_cpu": check_cpu}))
+"""
+
+
+def median_run(command: list[str], times: int = 3, cwd: Path | None = None) -> float:
+    return statistics.median(run(command, cwd)[0] for _ in range(times))
+
+
+def _load() -> str:
+    try:
+        return "load average " + " ".join(f"{x:.1f}".replace(".", ",") for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return ""
+
+
+def _n(number: float, decimals: int = 0) -> str:
+    """A number the Swedish way: space between thousands, decimal comma."""
+    return f"{number:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def bench_size(millions: float, work: Path) -> None:
+    python = sys.executable
+    folder = work / f"kolada_{millions:g}M"
+    started = time.perf_counter()
+    values, size = generate(folder, int(millions * 1_000_000))
+    files = len(list((folder / "raw" / "kolada").glob("data_*.json")))
+    print(f"\n## {_n(values)} values in {files} Kolada files ({_n(size / 1e9, 2)} GB); generated or found in "
+          f"{_n(time.perf_counter() - started)} s")
+    baseline = [python, "-c", BASELINE, str(folder / "raw" / "kolada")]
+    base_s, base_mb, _ = run(baseline)
+    processed = folder / "processed"
+    shutil.rmtree(processed, ignore_errors=True)
+    ingest = [python, "-m", "jamlib.cli", "ingest", "--raw", str(folder / "raw"), "--processed", str(processed)]
+    cold_s, cold_mb, _ = run(ingest)
+    cold_cpu = CPU[tuple(ingest)]
+    warm_s, warm_mb, _ = run(ingest)
+    print("| | wall | values/s (wall) | CPU time | values per CPU second | peak memory | wall ratio to baseline |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for label, seconds, cpu, mb in (("baseline: JSON into a DataFrame", base_s, CPU[tuple(baseline)], base_mb),
+                                    ("`jam ingest`, empty store", cold_s, cold_cpu, cold_mb),
+                                    ("`jam ingest` again, nothing changed", warm_s, CPU[tuple(ingest)], warm_mb)):
+        print(f"| {label} | {_n(seconds, 1)} s | {_n(values / seconds)} | {_n(cpu, 1)} s | {_n(values / cpu)} | "
+              f"{_n(mb)} MB | {_n(seconds / base_s, 2)}× |")
+    if millions < 30:
+        stages = json.loads(subprocess.run([python, "-c", STAGES, str(folder / "raw" / "kolada")], check=True,
+                                           capture_output=True, text=True).stdout)
+        print(f"\nInside one process: reading {_n(stages['values'] / stages['read'])} values/s, "
+              f"validating {_n(stages['values'] / stages['validate'])} values/s "
+              f"({_n(stages['read'], 1)} s and {_n(stages['validate'], 1)} s wall); per CPU second: reading "
+              f"{_n(stages['values'] / stages['read_cpu'])}, validating {_n(stages['values'] / stages['validate_cpu'])} values.")
+    print(f"({_load()})", flush=True)
+
+
+def bench_store(work: Path) -> None:
+    python = sys.executable
+    data = work / "bundled" / "data"
+    shutil.rmtree(data.parent, ignore_errors=True)
+    shutil.copytree(ROOT / "data" / "raw", data / "raw")
+    run([python, "-m", "jamlib.cli", "ingest", "--raw", str(data / "raw"), "--processed", str(data / "processed")])
+    kolada = str(data / "raw" / "kolada")
+    out = work / "bundled" / "out.ipynb"
+    notebook = str(ROOT / "notebooks" / "indikatorrapport.ipynb")
+    papermill = [python, "-m", "papermill", notebook, str(out), "-p", "kommunkod", "1780", "-p", "datamapp", kolada,
+                 "-p", "interaktiv", "False", "--no-progress-bar", "--cwd", str(ROOT)]
+    commands = {
+        "`python -c \"import pandas\"` (the yardstick)": [python, "-c", "import pandas"],
+        "`jam gaps --org 1780` from the processed store": [python, "-m", "jamlib.cli", "gaps", "--org", "1780",
+                                                           "--data", kolada],
+        "indicator notebook, papermill `--engine jamlib` (one process)": [*papermill, "--engine", "jamlib"],
+        "indicator notebook, papermill with a Jupyter kernel": papermill,
+    }
+    times = {label: median_run(command) for label, command in commands.items()}
+    yardstick = next(iter(times.values()))
+    print("\n## From the processed store (bundled data, median of 3 runs)\n")
+    print("| | wall | ratio to `import pandas` |")
+    print("| --- | --- | --- |")
+    for label, seconds in times.items():
+        print(f"| {label} | {_n(seconds, 2)} s | {_n(seconds / yardstick, 2)}× |")
+    print(f"({_load()})", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1 million values only")
+    parser.add_argument("--sizes", type=float, nargs="+", help="sizes in millions of values (default 1 3 30)")
+    parser.add_argument("--work", type=Path, help="folder for generated data (kept for the next run)")
+    parser.add_argument("--skip-store", action="store_true", help="do not time jam gaps and the notebook")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ([1] if args.quick else [1, 3, 30])
+    work = args.work or Path(tempfile.gettempdir()) / "jamlib-bench-ingest"
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# bench_ingest: {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {_load()}", flush=True)
+    if not args.skip_store:
+        bench_store(work)
+    for millions in sizes:
+        bench_size(millions, work)
+
+
+if __name__ == "__main__":
+    main()

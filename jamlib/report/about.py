@@ -1,0 +1,114 @@
+""""Om data": what each indicator is, where it comes from, and what it is compared with.
+
+A steering group should be able to see, next to every figure, the indicator's
+definition and source, its unit, which direction counts as better and why, when
+it was published and fetched, and which organisations the comparison group holds
+and how its value is formed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jamlib.kpis import polarity_reason
+from jamlib.organisations import municipality_name
+from jamlib.report.indicator_report import IndicatorReport
+from jamlib.vocabulary import Polarity, ReferenceKind
+
+__all__ = ["about_data", "about_paragraphs", "ABOUT_COLUMNS"]
+
+ABOUT_COLUMNS = ["Indikator", "Id", "Definition", "Källa", "Enhet", "Riktning", "Varför", "Publicerad",
+                 "Hämtad", "Jämförelse", "Jämförelsegruppens medlemmar", "Så bildas jämförelsevärdet", "Fil"]
+
+_DIRECTION = {
+    Polarity.HIGHER_IS_BETTER: "högre är bättre",
+    Polarity.LOWER_IS_BETTER: "lägre är bättre",
+    Polarity.NEUTRAL: "neutral: inget håll är bättre",
+    Polarity.UNKNOWN: "okänd: rapporten säger inte vilket kön som missgynnas (ange polaritet)",
+}
+
+
+def _reference_text(report: IndicatorReport) -> tuple[str, str, str]:
+    reference = report.reference
+    if reference is None:
+        return "ingen", "", ""
+    members = ", ".join(municipality_name(c) or c for c in reference.codes)
+    if reference.kind == ReferenceKind.COUNTRY or reference.codes == ("0000",):
+        how = "Rikets eget värde för kvinnor och män, som Kolada publicerar det."
+    else:
+        how = ("Ovägt medelvärde av medlemmarnas värden för kvinnor respektive män (som Koladas \"ovägt medel\"); "
+               f"{report.org_name} ingår inte.")
+    return reference.label, members, how
+
+
+def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fetched: str | None = None,
+               files: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator of a report with everything a reader needs to know about the data.
+
+    Parameters
+    ----------
+    report
+        The indicator report.
+    metadata
+        Kolada KPI metadata (:func:`jamlib.ingest.kolada_metadata.read_kpi_metadata`); indicators without
+        metadata (own statistics) keep the title the data gave them.
+    fetched
+        When the values were fetched (the snapshot date), if known.
+    files
+        ``indicator_id`` and ``source_file`` of own data, if any: the file each indicator came from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns :data:`ABOUT_COLUMNS` (Swedish), in the report's indicator order.
+    """
+    meta = metadata.set_index("kpi") if metadata is not None and not metadata.empty else pd.DataFrame()
+    label, members, how = _reference_text(report)
+    ids = list(dict.fromkeys([*report.persistence["indicator_id"], *report.hidden["indicator_id"]]))
+    rows = []
+    for indicator in ids:
+        own = report.gaps[report.gaps["indicator_id"] == indicator]
+        info = meta.loc[indicator] if indicator in meta.index else None
+        polarity = Polarity(own["polarity"].iloc[0]) if not own.empty and own["polarity"].iloc[0] in set(Polarity) \
+            else Polarity.UNKNOWN
+        source_files = ""
+        if files is not None and not files.empty:
+            source_files = ", ".join(sorted(set(files.loc[files["indicator_id"] == indicator, "source_file"].dropna())))
+        title = (info["title"] if info is not None and info["title"] else
+                 (own["indicator_title"].dropna().iloc[0] if not own.empty and own["indicator_title"].notna().any()
+                  else indicator))
+        rows.append({
+            "Indikator": title, "Id": indicator,
+            "Definition": info["description"] if info is not None else "",
+            "Källa": (info["source"] or "Kolada (RKA)") if info is not None else ("Egen statistik" if source_files else ""),
+            "Enhet": own["unit"].dropna().iloc[0] if not own.empty and own["unit"].notna().any() else "",
+            "Riktning": _DIRECTION[polarity],
+            "Varför": polarity_reason(indicator) if polarity != Polarity.UNKNOWN else "",
+            "Publicerad": info["publication_date"] if info is not None else "",
+            "Hämtad": fetched or "",
+            "Jämförelse": label, "Jämförelsegruppens medlemmar": members, "Så bildas jämförelsevärdet": how,
+            "Fil": source_files,
+        })
+    return pd.DataFrame(rows, columns=ABOUT_COLUMNS)
+
+
+def about_paragraphs(about: pd.DataFrame) -> list[str]:
+    """The "Om data" table as short paragraphs for a report: one per indicator, then the comparison once."""
+    paragraphs = []
+    for _, row in about.iterrows():
+        parts = [f"{row['Indikator']} ({row['Id']})."]
+        if row["Definition"]:
+            parts.append(f"Definition: {row['Definition']}")
+        details = [f"Källa: {row['Källa']}" if row["Källa"] else "", f"Enhet: {row['Enhet']}" if row["Enhet"] else "",
+                   f"Riktning: {row['Riktning']}" + (f" ({row['Varför']})" if row["Varför"] else ""),
+                   f"Publicerad: {row['Publicerad']}" if row["Publicerad"] else "",
+                   f"Hämtad: {row['Hämtad']}" if row["Hämtad"] else "", f"Fil: {row['Fil']}" if row["Fil"] else ""]
+        parts.append(". ".join(d for d in details if d) + ".")
+        paragraphs.append(" ".join(parts))
+    if not about.empty and about["Jämförelse"].iloc[0] not in ("", "ingen"):
+        first = about.iloc[0]
+        text = f"Jämförelse: {first['Jämförelse']}."
+        if first["Jämförelsegruppens medlemmar"] and "," in first["Jämförelsegruppens medlemmar"]:
+            text += f" Medlemmar: {first['Jämförelsegruppens medlemmar']}."
+        paragraphs.append(f"{text} {first['Så bildas jämförelsevärdet']}".strip())
+    return paragraphs

@@ -1,0 +1,182 @@
+"""The processed store: re-ingest validates only what changed, and readers use validated rows when they can."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from jamlib.cli import main
+from jamlib.ingest import store as store_module
+from jamlib.ingest import validation as validation_module
+from jamlib.ingest.store import find_store, ingest_folder, load_processed, stored_rows
+from jamlib.report import indicator_report as report_module
+from tests.conftest import RAW, ROOT
+
+HEADER = "Omgång;Organisation;Kommunkod;Roll;Tillfälle;Moment;Poäng\n"
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """A copy of the bundled data as data/raw with data/processed beside it, ingested once."""
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(RAW, raw)
+    processed = tmp_path / "data" / "processed"
+    ingest_folder(raw, processed)
+    report_module._FOLDER_CACHE.clear()
+    return raw, processed
+
+
+def _outputs(processed):
+    tables = {name: load_processed(name, processed) for name in ("checklist", "published", "indicators", "results_chain")}
+    return tables, (processed / "fel.csv").read_bytes(), json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_second_ingest_reads_nothing_again_and_gives_the_same_outputs(collection, monkeypatch):
+    raw, processed = collection
+    before = _outputs(processed)
+    lines: list[str] = []
+    monkeypatch.setattr(store_module, "read_raw", lambda path: pytest.fail(f"{path} was read again"))
+    ingest_folder(raw, processed, progress=lines.append, workers=1)
+    assert lines and all(line.endswith("(oförändrad sedan förra inläsningen)") for line in lines)
+    after = _outputs(processed)
+    for name, table in before[0].items():
+        pd.testing.assert_frame_equal(table, after[0][name])
+    assert before[1:] == after[1:]
+
+
+def test_only_the_changed_file_is_validated_and_the_result_equals_a_fresh_ingest(collection, tmp_path, monkeypatch):
+    raw, processed = collection
+    changed = raw / "checklist" / "modellkonceptet_2020_2022_konstruerad.csv"
+    lines = changed.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(";", 1)[0] + ";7"  # a score of 7 on the first data row: quarantined
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read: list[str] = []
+    real_read = store_module.read_raw
+    monkeypatch.setattr(store_module, "read_raw", lambda path: read.append(path.name) or real_read(path))
+    manifest = ingest_folder(raw, processed, workers=1)
+    assert read == [changed.name]
+    entry = manifest.set_index("path").loc["checklist/modellkonceptet_2020_2022_konstruerad.csv"]
+    assert entry["rows_quarantined"] == 1 and entry["errors"] == 1
+    fresh = tmp_path / "fresh"
+    ingest_folder(raw, fresh)
+    mine, theirs = _outputs(processed), _outputs(fresh)
+    for name, table in theirs[0].items():
+        pd.testing.assert_frame_equal(mine[0][name], table)
+    assert mine[1:] == theirs[1:]
+    assert (processed / "karantan" / "checklist__modellkonceptet_2020_2022_konstruerad_csv.csv").exists()
+
+
+def test_other_options_or_other_validating_code_validate_again(collection, monkeypatch):
+    raw, processed = collection
+    read: list[str] = []
+    real_read = store_module.read_raw
+    monkeypatch.setattr(store_module, "read_raw", lambda path: read.append(path.name) or real_read(path))
+    ingest_folder(raw, processed, allow_half_points=True, workers=1)
+    assert len(read) == 11
+    read.clear()
+    monkeypatch.setattr(store_module, "validator_fingerprint", lambda: "en annan version")
+    ingest_folder(raw, processed, allow_half_points=True, workers=1)
+    assert len(read) == 11
+
+
+def test_several_processes_give_the_same_outputs_as_one(tmp_path):
+    one, two = tmp_path / "en", tmp_path / "två"
+    ingest_folder(RAW, one, workers=1)
+    ingest_folder(RAW, two, workers=2)
+    mine, theirs = _outputs(one), _outputs(two)
+    for name, table in theirs[0].items():
+        pd.testing.assert_frame_equal(mine[0][name], table)
+    assert mine[1:] == theirs[1:]
+
+
+def test_a_removed_source_leaves_no_rows_pieces_or_manifest_behind(collection):
+    raw, processed = collection
+    (raw / "indicators" / "kfast_serviceindex_2018.csv").unlink()
+    ingest_folder(raw, processed)
+    indicators = load_processed("indicators", processed)
+    assert "kfast_serviceindex_2018.csv" not in set(indicators["source_file"])
+    assert not list(processed.rglob("*kfast*"))
+
+
+def test_the_indicator_folder_is_read_from_the_store_and_equals_validating_the_raw_files(collection, monkeypatch):
+    raw, processed = collection
+    assert find_store(raw / "kolada") == (raw.resolve(), processed.resolve())
+    from_raw = pd.concat([validation_module.load(p, "indicators").data for p in sorted((raw / "kolada").glob("data_*.json"),
+                                                                                         key=lambda p: (p.stat().st_mtime, p.name))],
+                         ignore_index=True)
+    from_raw = from_raw.drop_duplicates(subset=["org_code", "indicator_id", "period", "sex"], keep="last").reset_index(drop=True)
+    monkeypatch.setattr(validation_module, "load", lambda *a, **k: pytest.fail("validated a raw file again"))
+    from_store = report_module.load_indicator_folder(raw / "kolada")
+    pd.testing.assert_frame_equal(from_store, from_raw)
+
+
+def test_a_changed_kolada_file_is_validated_again_and_only_that_one(collection, monkeypatch):
+    raw, processed = collection
+    path = raw / "kolada" / "data_U23401.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    karlstad = next(r for r in document["values"] if r["municipality"] == "1780" and r["period"] == 2020)
+    for entry in karlstad["values"]:
+        entry["value"] = 999.0
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert stored_rows(path, raw, processed) is None
+    assert stored_rows(raw / "kolada" / "data_N20402.json", raw, processed) is not None
+    validated: list[str] = []
+    real_load = validation_module.load
+    monkeypatch.setattr(validation_module, "load", lambda p, *a, **k: validated.append(p.name) or real_load(p, *a, **k))
+    data = report_module.load_indicator_folder(raw / "kolada")
+    assert validated == ["data_U23401.json"]
+    assert set(data.query("org_code == '1780' and period == '2020' and indicator_id == 'U23401'")["value"]) == {999.0}
+
+
+def test_a_processed_folder_can_be_given_as_data(collection, capsys):
+    raw, processed = collection
+    assert main(["gaps", "--org", "1780", "--data", str(processed), "--indicator", "U23401"]) == 0
+    from_processed = capsys.readouterr().out
+    assert main(["gaps", "--org", "1780", "--data", str(raw / "kolada"), "--indicator", "U23401"]) == 0
+    assert capsys.readouterr().out == from_processed
+    assert "Karlstad" in from_processed
+
+
+def test_a_file_that_cannot_be_read_never_stops_the_ingest(tmp_path, monkeypatch, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.csv").write_text(HEADER + "2020–2022;Karlstad;1780;deltagare;Uppstart;1;3\n", encoding="utf-8")
+    (raw / "b.csv").write_text(HEADER + "2020–2022;Kramfors;2282;deltagare;Uppstart;1;3\n", encoding="utf-8")
+    real_read = store_module.read_raw
+
+    def fragile(path):
+        if path.name == "a.csv":
+            raise ValueError("ett fel i jamlib som ingen förutsåg")
+        return real_read(path)
+
+    monkeypatch.setattr(store_module, "read_raw", fragile)
+    assert main(["ingest", "--raw", str(raw), "--processed", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "a.csv" in out and "b.csv" in out
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [m["rows_kept"] for m in manifest] == [0, 1]
+    failures = (tmp_path / "out" / "fel.csv").read_bytes().decode("utf-8-sig")
+    assert "internt_fel" in failures and "De andra filerna läses ändå" in failures
+    assert list(load_processed("checklist", tmp_path / "out")["org_name"]) == ["Kramfors"]
+
+
+def test_the_benchmark_makes_kolada_files_that_jam_ingest_reads_whole(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "bench_ingest.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    values, size = bench.generate(tmp_path / "gen", 40_000)
+    assert values >= 40_000 and size > 0
+    manifest = ingest_folder(tmp_path / "gen" / "raw", tmp_path / "gen" / "processed", workers=1)
+    assert int(manifest["rows_read"].sum()) == values
+    assert (manifest["rows_read"] == manifest["rows_kept"] + manifest["rows_quarantined"]).all()
+    assert (manifest["errors"] == 0).all()
+    indicators = load_processed("indicators", tmp_path / "gen" / "processed")
+    assert indicators["period"].nunique() >= 20 and set(indicators["sex"]) == {"K", "M", "T"}
+    assert indicators["org_code"].nunique() == 291
+    deleted = int(manifest["rows_quarantined"].sum())
+    assert 0 < deleted < 0.01 * values  # entries marked isdeleted, counted and quarantined

@@ -1,0 +1,73 @@
+"""Share of girls over time (Eskilstuna's building programme): intervals and an exact trend test."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jamlib.analysis.sex_shares import exact_trend_test, sex_share_trend, sex_shares
+
+
+def _brute_force(successes, totals):
+    """Every table with the same margins, weighted by its multivariate hypergeometric probability."""
+    total = sum(successes)
+    scores = range(len(totals))
+    weights, stats = [], []
+    for head in itertools.product(*(range(n + 1) for n in totals[:-1])):
+        last = total - sum(head)
+        if not 0 <= last <= totals[-1]:
+            continue
+        split = (*head, last)
+        weights.append(math.prod(math.comb(n, k) for n, k in zip(totals, split)))
+        stats.append(sum(s * k for s, k in zip(scores, split)))
+    weights = np.array(weights, float) / math.comb(sum(totals), total)
+    stats = np.array(stats, float)
+    expected = (weights * stats).sum()
+    observed = sum(s * k for s, k in zip(scores, successes))
+    return weights[np.abs(stats - expected) >= abs(observed - expected) - 1e-9].sum()
+
+
+@pytest.mark.parametrize("successes, totals", [([1, 2, 3], [4, 4, 4]), ([0, 1, 4], [5, 3, 6]), ([2, 2], [5, 7]),
+                                               ([3, 1, 0, 0], [3, 4, 2, 5])])
+def test_exact_trend_test_matches_enumeration_of_every_table(successes, totals):
+    assert exact_trend_test(successes, totals)[0] == pytest.approx(_brute_force(successes, totals), rel=1e-9)
+
+
+def test_with_two_groups_it_is_fishers_exact_test():
+    from scipy.stats import fisher_exact
+
+    p, _ = exact_trend_test([2, 9], [10, 12])
+    assert p == pytest.approx(fisher_exact([[2, 8], [9, 3]]).pvalue, rel=1e-9)
+
+
+def test_large_groups_agree_with_the_asymptotic_linear_by_linear_test():
+    from statsmodels.stats.contingency_tables import Table
+
+    successes, totals = [30, 45, 60, 70], [200, 210, 205, 198]
+    table = np.array([[s, n - s] for s, n in zip(successes, totals)])
+    asymptotic = Table(table).test_ordinal_association(row_scores=np.arange(4), col_scores=np.array([0, 1])).pvalue
+    assert exact_trend_test(successes, totals)[0] == pytest.approx(asymptotic, rel=0.15)
+
+
+def test_rekarnebygymnasiet_share_of_girls():
+    rows = []
+    for period, (girls, boys) in {"2019/20": (5, 57), "2020/21": (11, 74), "2021/22": (9, 62), "2022/23": (12, 65)}.items():
+        for sex, value in (("K", girls), ("M", boys), ("T", girls + boys)):
+            rows.append({"org_code": "rekarnebygymnasiet", "org_name": "Rekarnebygymnasiet", "indicator_id": "ESK_BA_AK1",
+                         "indicator_title": "Elever i årskurs 1", "period": period, "sex": sex, "value": float(value)})
+    data = pd.DataFrame(rows)
+    shares = sex_shares(data).set_index("period")
+    assert shares.loc["2019/20", "share"] == pytest.approx(100 * 5 / 62)
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(12, 77, method="wilson")
+    assert (shares.loc["2022/23", "low"], shares.loc["2022/23", "high"]) == pytest.approx((100 * low, 100 * high))
+    trend = sex_share_trend(data).iloc[0]
+    assert trend["p_value"] == pytest.approx(_brute_force([5, 11, 9, 12], [62, 85, 71, 77]), rel=1e-9)
+    assert "8,1 % (5 av 62) 2019/20" in trend["text"] and "15,6 % (12 av 77) 2022/23" in trend["text"]
+    assert ("inte statistiskt säkerställd" in trend["text"]) == (trend["p_value"] >= 0.05)
+    assert data.equals(pd.DataFrame(rows))  # input untouched

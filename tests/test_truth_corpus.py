@@ -1,0 +1,194 @@
+"""Every sentence of every municipality's report is true and no stronger than the data.
+
+The gap analysis runs for all 290 bundled municipalities × Karlstad's five
+indicators × {Riket, Liknande kommuner} (1 450 paragraphs per reference) through
+the same :func:`jamlib.analysis.gap_summary.summarise_gaps` as the report and
+``jam gaps``, and the invariants are checked mechanically, on the numbers and on
+the words:
+
+1. nothing is called "statistiskt säkerställd" unless the Benjamini–Hochberg
+   adjusted p (recomputed here with statsmodels) is below 0.05;
+2. the trend word agrees with the fitted Theil–Sen line (minskat/ökat without
+   crossing zero, bytt tecken when it crosses, ingen tydlig trend when not
+   significant);
+3. the reference verdict agrees with the member count printed beside it;
+4. no sex is called disadvantaged on a gap below the materiality threshold;
+5. every sentence about N20402 says that the values are three-year averages.
+
+The whole corpus takes about a minute and a half on the 2-core development
+machine: the exact null distributions are built once per series length and tie
+pattern and cached, the data are read and the gaps computed once.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from jamlib.analysis.disclosure import suppress_small_counts
+from jamlib.analysis.gap_summary import summarise_gaps
+from jamlib.analysis.gaps import gap_trend, indicator_gaps
+from jamlib.analysis.materiality import is_material
+from jamlib.analysis.reference import resolve_reference
+from jamlib.kpis import KARLSTAD_INDICATORS, KPI_CURATED
+from jamlib.organisations import municipalities, municipality_groups, municipality_name
+from jamlib.report.indicator_report import indicator_report, load_indicator_folder
+from tests.conftest import RAW
+
+REFERENCES = ("riket", "liknande")
+TREND_PHRASES = {"minskat": "har minskat", "ökat": "har ökat", "bytt tecken": "har bytt tecken",
+                 "ingen påtaglig förändring": "har inte förändrats påtagligt", "ingen tydlig trend": "ngen tydlig trend",
+                 "kan inte bedömas": "kan inte bedömas"}
+_SENTENCE_END = re.compile(r"(?<=[.])\s+(?=[A-ZÅÄÖ])")
+_CLAIM = re.compile(r"(?<!inte )statistiskt säkerställd")
+_COUNT = re.compile(r"är (större än|mindre än|ungefär lika stor som) medianen .*?; (\d+) av (\d+) jämförda kommuner "
+                    r"har en mindre skillnad än .*?, (\d+) en större och (\d+) ungefär lika stor")
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    data = load_indicator_folder(RAW / "kolada")
+    # Kolada gives no counts, so disclosure control hides nothing here; the reports see the same values.
+    assert not suppress_small_counts(data)["suppressed"].any()
+    gaps = indicator_gaps(data, indicator_ids=list(KARLSTAD_INDICATORS))
+    by_org = {code: frame.reset_index(drop=True) for code, frame in gaps.groupby("org_code")}
+    listed = municipalities()
+    codes = sorted(listed.loc[listed["type"] == "K", "code"])
+    trend = gap_trend(gaps[gaps["org_code"].isin(codes)])
+    trend_by_org = {code: frame.reset_index(drop=True) for code, frame in trend.groupby("org_code")}
+    groups = municipality_groups()
+    summaries = {}
+    for code in codes:
+        for reference in REFERENCES:
+            resolved = resolve_reference(reference, code, groups)
+            members = [by_org[c] for c in resolved.codes if c in by_org]
+            summaries[code, reference] = summarise_gaps(
+                by_org[code], code, municipality_name(code), pd.concat(members, ignore_index=True),
+                resolved.codes, resolved.label, trend=trend_by_org[code])
+    both = gaps.dropna(subset=["value_K", "value_M"])
+    series = {key: frame for key, frame in both.groupby(["org_code", "indicator_id"])}
+    return {"data": data, "codes": codes, "gaps": by_org, "series": series, "summaries": summaries}
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
+def test_the_corpus_is_every_municipality_indicator_and_reference(corpus):
+    assert len(corpus["codes"]) == 290
+    assert len(corpus["summaries"]) == 290 * 2
+    paragraphs = sum((s.sentences["indicator_id"] != "").sum() for s in corpus["summaries"].values())
+    with_values = sum(frame.dropna(subset=["value_K", "value_M"])["indicator_id"].nunique()
+                      for code, frame in corpus["gaps"].items() if code in corpus["codes"])
+    assert with_values > 0.95 * 290 * 5  # a few small municipalities lack waiting times
+    assert paragraphs == 2 * with_values  # one paragraph for every indicator with values, for both references
+
+
+def test_the_corpus_path_is_the_reports_path(corpus):
+    for code, reference in [("1780", "liknande"), ("1780", "riket"), ("0180", "liknande")]:
+        report = indicator_report(corpus["data"], code, reference=reference)
+        assert list(report.sentences["text"]) == list(corpus["summaries"][code, reference].sentences["text"])
+
+
+def test_no_significance_claim_above_the_adjusted_threshold(corpus):
+    claims = 0
+    for (code, reference), summary in corpus["summaries"].items():
+        trend = summary.trend
+        made = trend["p_value"].notna().to_numpy()
+        expected = np.full(len(trend), np.nan)
+        expected[made] = multipletests(trend.loc[made, "p_value"].to_numpy(dtype=float), method="fdr_bh")[1]
+        assert trend["p_adjusted"].to_numpy(dtype=float) == pytest.approx(expected, nan_ok=True)
+        for _, row in trend.iterrows():
+            claimed = bool(_CLAIM.search(row["text"]))
+            allowed = bool(row["significant"]) and row["p_adjusted"] < 0.05 and row["minimum_p"] <= 0.05
+            assert claimed == allowed, (code, row["indicator_id"], row["text"])
+            claims += claimed
+        for text in summary.sentences["text"]:
+            for sentence in sentences(text):
+                if _CLAIM.search(sentence):
+                    assert "trend" in sentence.lower(), sentence  # only trend tests are ever called säkerställd
+    assert claims < 0.05 * len(corpus["summaries"]) * 5  # the audit found 176 of 1 390 before
+
+
+def test_trend_words_follow_the_fitted_line(corpus):
+    for (code, reference), summary in corpus["summaries"].items():
+        if reference != "riket":
+            continue  # the trend does not depend on the reference
+        for _, row in summary.trend.iterrows():
+            word, start, end = row["trend"], row["fitted_start"], row["fitted_end"]
+            if not row["significant"]:
+                assert word in ("ingen tydlig trend", "kan inte bedömas"), (code, row["indicator_id"])
+            elif word == "minskat":
+                assert start * end >= 0 and abs(end) < abs(start), (code, row["indicator_id"])
+            elif word == "ökat":
+                assert start * end >= 0 and abs(end) > abs(start), (code, row["indicator_id"])
+            elif word == "bytt tecken":
+                assert start * end < 0, (code, row["indicator_id"])
+            text = row["text"]
+            assert TREND_PHRASES[word] in text, (code, text)
+            for other, phrase in TREND_PHRASES.items():
+                if other != word and other != "kan inte bedömas":
+                    assert phrase not in text, (code, word, text)
+            for stale in ("växer", "krymper", "förändras inte"):
+                assert stale not in text
+
+
+def test_reference_verdict_agrees_with_the_member_count(corpus):
+    checked = 0
+    for (code, reference), summary in corpus["summaries"].items():
+        latest = summary.comparison.merge(summary.persistence[["indicator_id", "latest_period"]],
+                                          left_on=["indicator_id", "period"],
+                                          right_on=["indicator_id", "latest_period"])
+        for row in latest.to_dict("records"):
+            n, smaller, larger = row["reference_members"], row["members_with_smaller_gap"], row["members_with_larger_gap"]
+            if row["larger"] == "större":
+                assert smaller >= n / 2 and larger <= n / 2, row["text"]
+            elif row["larger"] == "mindre":
+                assert larger >= n / 2 and smaller <= n / 2, row["text"]
+            elif row["larger"] == "lika stort":
+                assert smaller <= n / 2 and larger <= n / 2, row["text"]
+            if row["larger"] in ("större", "mindre"):
+                threshold = float(corpus["series"][code, row["indicator_id"]]["materiality"].iloc[0])
+                assert is_material(abs(row["gap"]) - row["reference_size"], threshold), row["text"]
+                assert abs(abs(row["gap"]) - row["reference_size"]) >= threshold - 1e-6 * max(1, threshold)
+            match = _COUNT.search(row["text"])
+            if n > 1 and reference == "liknande":
+                assert match, row["text"]
+                verdict, k_smaller, k_n, k_larger, k_similar = match.groups()
+                assert (int(k_smaller), int(k_n), int(k_larger)) == (smaller, n, larger)
+                assert int(k_smaller) + int(k_larger) + int(k_similar) == int(k_n)
+                assert {"större än": "större", "mindre än": "mindre", "ungefär lika stor som": "lika stort"}[verdict] \
+                    == row["larger"]
+                checked += 1
+    assert checked > 1000
+
+
+def test_no_disadvantage_claim_below_materiality(corpus):
+    phrases = {kpi: str(info["worse"]).split(" {better}")[0].split(" än")[0] for kpi, info in KPI_CURATED.items()}
+    for (code, reference), summary in corpus["summaries"].items():
+        texts = dict(zip(summary.sentences["indicator_id"], summary.sentences["text"]))
+        for row in summary.persistence.to_dict("records"):
+            first = sentences(texts[row["indicator_id"]])[0]
+            claims = row["disadvantaged"] in ("K", "M")
+            assert (phrases[row["indicator_id"]] in first) == claims, first
+            if claims:
+                run = corpus["series"][code, row["indicator_id"]].tail(int(row["persistence"]))
+                for gap, threshold, k, m in zip(run["gap"], run["materiality"], run["value_K"], run["value_M"]):
+                    assert is_material(gap, threshold, max(abs(k), abs(m))), (code, row["indicator_id"], gap)
+                    assert abs(gap) >= threshold - 1e-6 * max(1, threshold)
+            else:
+                assert "inte påtaglig" in first or "samma värde" in first or "polaritet" in first, first
+
+
+def test_every_fall_injury_sentence_says_three_year_averages(corpus):
+    count = 0
+    for summary in corpus["summaries"].values():
+        texts = dict(zip(summary.sentences["indicator_id"], summary.sentences["text"]))
+        for sentence in sentences(texts.get("N20402", "")):
+            assert "treårsmedelvärden" in sentence, sentence
+            count += 1
+    assert count >= 280 * 2 * 3  # persistence, trend (two sentences) and reference for nearly every municipality
