@@ -299,8 +299,11 @@ def _papermill(source: Path, output: Path, cwd: Path) -> subprocess.CompletedPro
                           timeout=900, cwd=ROOT)
 
 
-def rehearse(all_lessons: list[Lesson], folder: Path, workers: int = 2) -> list[Run]:
-    """Run every lesson's facilitator notebook and participant rehearsal with papermill, ``workers`` at a time."""
+def rehearse(all_lessons: list[Lesson], folder: Path, workers: int = 2, done=None) -> list[Run]:
+    """Run every lesson's facilitator notebook and participant rehearsal with papermill, ``workers`` at a time.
+
+    ``done``, when given, is called with each :class:`Run` as soon as it has finished (for progress).
+    """
     jobs = []
     for lesson in all_lessons:
         trial = folder / f"prov_{lesson.stem}.ipynb"
@@ -308,9 +311,16 @@ def rehearse(all_lessons: list[Lesson], folder: Path, workers: int = 2) -> list[
         jobs.append((lesson.stem, "kursledare", targets(lesson)["kursledare"], folder / f"ut_kursledare_{lesson.stem}.ipynb",
                      COURSE / FACILITATOR))
         jobs.append((lesson.stem, "deltagare", trial, folder / f"ut_deltagare_{lesson.stem}.ipynb", COURSE))
+    def execute(job) -> Run:
+        stem, version, source, output, cwd = job
+        result = _papermill(source, output, cwd)
+        run = Run(stem, version, result.returncode, result.stderr, output)
+        if done is not None:
+            done(run)
+        return run
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(lambda job: (job, _papermill(*job[2:])), jobs))
-    return [Run(stem, version, result.returncode, result.stderr, out) for (stem, version, _, out, _), result in done]
+        return list(pool.map(execute, jobs))
 
 
 def _dress_rehearsal(all_lessons: list[Lesson]) -> int:
@@ -323,14 +333,18 @@ def _dress_rehearsal(all_lessons: list[Lesson]) -> int:
         kursdata.kolada()
     finally:
         os.chdir(here)
+    failed = []
+
+    def report(run: Run) -> None:
+        found = run.problems()
+        if found:
+            failed.append(run)
+        print(f"{run.lesson} ({run.version}): " + ("ok" if not found else "; ".join(found)), flush=True)
+
+    print(f"kör {2 * len(all_lessons)} anteckningsböcker, två åt gången ...", flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        runs = rehearse(all_lessons, Path(folder))
-        failed = 0
-        for run in runs:
-            found = run.problems()
-            failed += bool(found)
-            print(f"{run.lesson} ({run.version}): " + ("ok" if not found else "; ".join(found)))
-    print("allt fungerar" if not failed else f"{failed} körningar hade problem")
+        rehearse(all_lessons, Path(folder), done=report)
+    print("allt fungerar" if not failed else f"{len(failed)} körningar hade problem")
     return 1 if failed else 0
 
 

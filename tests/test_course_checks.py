@@ -298,6 +298,9 @@ def test_diagram_grupp(kolada):
     data = kolada[kolada["kommunkod"].isin(list(grupp["kommunkod"]) + ["1780"]) & base]
     right(kontroll.diagram_grupp(alt.Chart(data).mark_bar().encode(x="värde:Q", y=alt.Y("kommun:N", sort="-x"))))
     right(kontroll.diagram_grupp(alt.Chart(data).mark_bar().encode(x="kommun:N", y="värde:Q")))   # standing bars
+    bars = alt.Chart(data).mark_bar().encode(x="värde:Q", y="kommun:N")
+    rule = alt.Chart(pd.DataFrame({"värde": [69.0]})).mark_rule().encode(x="värde:Q")
+    right(kontroll.diagram_grupp(bars + rule))                                                # with the mean drawn
     wrong(kontroll.diagram_grupp(alt.Chart(data).mark_line().encode(x="kommun:N", y="värde:Q")), "staplar")
     wrong(kontroll.diagram_grupp(alt.Chart(data).mark_bar().encode(x="värde:Q", y="kommunkod:N")), '"kommun"')
     wrong(kontroll.diagram_grupp(alt.Chart(data[data["kommunkod"] != "1780"]).mark_bar().encode(

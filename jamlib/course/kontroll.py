@@ -148,10 +148,6 @@ def _missing_columns(table: pd.DataFrame, columns: list[str]) -> Bedomning | Non
     return None
 
 
-def _codes_as_numbers(table: pd.DataFrame) -> bool:
-    return "kommunkod" in table.columns and pd.api.types.is_numeric_dtype(table["kommunkod"])
-
-
 def _empty_table_hint() -> Bedomning:
     return _wrong("Tabellen är tom: inget uppfyllde villkoren. Kommunkoder och indikatorer är text i tabellen, "
                   'så de ska stå inom citattecken ("1780", inte 1780). Kontrollera också stavningen.')
@@ -357,7 +353,7 @@ def _answer_wide(tabell: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _gap_column(tabell: object, column: str, compute, what: str) -> tuple[Bedomning | None, pd.DataFrame | None]:
+def _gap_column(tabell: object, column: str, compute) -> tuple[Bedomning | None, pd.DataFrame | None]:
     problem = _frame(tabell, "bred")
     if problem is not None:
         return problem, None
@@ -381,7 +377,7 @@ def _gap_column(tabell: object, column: str, compute, what: str) -> tuple[Bedomn
 
 def skillnad(bred: object) -> Bedomning:
     """Exercise 2.1: the column ``skillnad`` = K − M in Karlstad's wide table."""
-    problem, merged = _gap_column(bred, "skillnad", lambda k, m: k - m, "skillnad")
+    problem, merged = _gap_column(bred, "skillnad", lambda k, m: k - m)
     if problem is not None:
         return problem
     got, right = merged["skillnad"], merged["_right"]
@@ -399,7 +395,7 @@ def skillnad(bred: object) -> Bedomning:
 
 def relativ_skillnad(bred: object) -> Bedomning:
     """Exercise 2.2: the column ``relativ_skillnad`` = (K − M) / M, in percent."""
-    problem, merged = _gap_column(bred, "relativ_skillnad", lambda k, m: 100 * (k - m) / m, "relativ_skillnad")
+    problem, merged = _gap_column(bred, "relativ_skillnad", lambda k, m: 100 * (k - m) / m)
     if problem is not None:
         return problem
     got, right = merged["relativ_skillnad"], merged["_right"]
@@ -494,8 +490,9 @@ def _chart_spec(diagram: object) -> tuple[Bedomning | None, dict | None]:
     except Exception as exc:  # altair reports an incomplete chart (e.g. x=...) by raising
         return _wrong("Diagrammet går inte att rita än: " + str(exc).splitlines()[0][:200].rstrip(".")
                       + ". Har du fyllt i alla ... i encode?"), None
-    if "layer" in spec:
-        spec = {**spec["layer"][0], "datasets": spec.get("datasets", {}), "data": spec["layer"][0].get("data", spec.get("data"))}
+    if "layer" in spec:  # e.g. bars + a rule for the mean: judge the first layer
+        first = spec["layer"][0]
+        spec = {**first, "datasets": spec.get("datasets", {}), "data": first.get("data", spec.get("data"))}
     return None, spec
 
 
