@@ -397,7 +397,7 @@ REPRESENTATION = TableSchema(
         _ORG_NAME,
         _ORG_CODE,
         Column("period", "år", "period", aliases=("år", "ar", "period", "säsong", "year")),
-        Column("unit_name", "enhet", "text", aliases=("enhet", "namn", "akt", "artist", "lag", "förening", "unit")),
+        Column("unit_name", "enhet", "text", aliases=("enhet", "akt", "artist", "lag", "förening", "unit")),
         Column("unit_type", "typ av enhet", "text", required=False, nullable=True,
                aliases=("typ av enhet", "typ", "kategori", "unit_type")),
         Column("women", "kvinnor", "number", required=False, nullable=True,

@@ -75,11 +75,12 @@ def test_other_options_or_other_validating_code_validate_again(collection, monke
     real_read = store_module.read_raw
     monkeypatch.setattr(store_module, "read_raw", lambda path: read.append(path.name) or real_read(path))
     ingest_folder(raw, processed, allow_half_points=True, workers=1)
-    assert len(read) == 11
+    every = len(read)
+    assert every >= 11  # every bundled source (more as data are added)
     read.clear()
     monkeypatch.setattr(store_module, "validator_fingerprint", lambda: "en annan version")
     ingest_folder(raw, processed, allow_half_points=True, workers=1)
-    assert len(read) == 11
+    assert len(read) == every
 
 
 def test_several_processes_give_the_same_outputs_as_one(tmp_path):

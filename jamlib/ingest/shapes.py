@@ -182,6 +182,19 @@ def table_from_grid(grid: Grid, label: str, *, separator: str | None = None) -> 
     return _melt_sexes(shaped)
 
 
+def _own_sex_columns(header: list[str]) -> bool:
+    """Whether another table has these per-sex columns as its own (representation units: kvinnor, män per unit)."""
+    present = {_norm(h) for h in header if h}
+    for schema in SCHEMAS.values():
+        if schema.name == "indicators":
+            continue
+        headers = {c.name: {_norm(n) for n in (c.name, c.display, *c.aliases)} for c in schema.columns}
+        if all(headers[c.name] & present for c in schema.required_columns) and \
+                any(headers[c.name] & present for c in schema.columns if c.name in ("women", "men")):
+            return True
+    return False
+
+
 def _melt_sexes(shaped: Shaped) -> Shaped:
     """One column per sex (``Kvinnor``, ``Män``, ``Totalt``) into rows with ``kön`` and ``värde``."""
     sex_columns = [(j, _sex_of_header(h)) for j, h in enumerate(shaped.header) if _sex_of_header(h)]
@@ -192,7 +205,7 @@ def _melt_sexes(shaped: Shaped) -> Shaped:
     sex_aliases = {_norm(n) for n in (SCHEMAS["indicators"].column("sex").display, *SCHEMAS["indicators"].column("sex").aliases)}
     value_aliases = {_norm(n) for n in (SCHEMAS["indicators"].column("value").display,
                                         *SCHEMAS["indicators"].column("value").aliases)}
-    if names & (sex_aliases | value_aliases):
+    if names & (sex_aliases | value_aliases) or _own_sex_columns(shaped.header):
         return shaped
     header = [shaped.header[j] for j in kept] + ["kön", "värde"]
     rows, numbers = [], []
