@@ -368,12 +368,16 @@ def _chain() -> pd.DataFrame:
 
 def test_karlstads_kedja():
     chain = _chain()
-    counts = chain[chain["Kommunkod"] == "1780"]["Nivå"].value_counts()
-    # the file has four Karlstad rows: one activity, two products, one outcome
-    assert dict(counts) == {"ny/ändrad produkt": 2, "aktivitet": 1, "nytt/ändrat utfall": 1}
-    right(kontroll.karlstads_kedja(counts))
-    right(kontroll.karlstads_kedja({"aktivitet": 1, "ny/ändrad produkt": 2, "nytt/ändrat utfall": 1}))
+    karlstad = chain[chain["Kommunkod"] == "1780"]
+    achieved = karlstad[karlstad["Status"] == "uppnådd"]["Nivå"].value_counts()
+    # the file (data/raw/README.md): Karlstad achieved two activities and two products; a way of working and
+    # five outcomes are planned
+    assert dict(achieved) == {"aktivitet": 2, "ny/ändrad produkt": 2}
+    right(kontroll.karlstads_kedja(achieved))
+    right(kontroll.karlstads_kedja({"aktivitet": 2, "ny/ändrad produkt": 2}))
+    wrong(kontroll.karlstads_kedja(karlstad["Nivå"].value_counts()), "planerade")             # status forgotten
     wrong(kontroll.karlstads_kedja(chain["Nivå"].value_counts()), "alla organisationers")
+    wrong(kontroll.karlstads_kedja(chain[chain["Status"] == "uppnådd"]["Nivå"].value_counts()), "kommunkod")
     wrong(kontroll.karlstads_kedja(chain[chain["Kommunkod"] == 1780]["Nivå"].value_counts()), "citattecken")
     wrong(kontroll.karlstads_kedja({"aktivitet": 1, "ny/ändrad produkt": 1}), "stämmer inte")
 

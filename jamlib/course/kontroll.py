@@ -26,7 +26,7 @@ import pandas as pd
 from jamlib.course import kursdata
 from jamlib.formatting import format_decimal
 from jamlib.organisations import municipality_name, normalise_code
-from jamlib.vocabulary import CheckOutcome, CodeProblem, Sex, label
+from jamlib.vocabulary import ChainStatus, CheckOutcome, CodeProblem, Sex, label
 
 __all__ = [
     "Bedomning",
@@ -925,7 +925,7 @@ def _results_chain() -> pd.DataFrame:
 
 
 def karlstads_kedja(karlstad_per_niva: object) -> Bedomning:
-    """Exercise 6.1: the number of Karlstad's entries at each level of the results chain."""
+    """Exercise 6.1: the number of Karlstad's achieved entries (Status uppnådd) at each level of the results chain."""
     if _is_unanswered(karlstad_per_niva):
         return _UNANSWERED
     if isinstance(karlstad_per_niva, pd.DataFrame) and karlstad_per_niva.shape[1] == 1:
@@ -934,18 +934,25 @@ def karlstads_kedja(karlstad_per_niva: object) -> Bedomning:
         return _wrong(f"Svaret ska vara en räkning per nivå (.value_counts()), men är {type(karlstad_per_niva).__name__}.")
     got = {str(k): _number(v) for k, v in dict(karlstad_per_niva).items() if _number(v)}
     chain = _results_chain()
-    right = chain.loc[chain["org_code"] == KARLSTAD, "level"].value_counts()
-    right_dict = {str(k): float(v) for k, v in right.items()}
-    if got == right_dict:
-        return _right("Karlstad har poster på tre av kedjans fem steg. Det högsta, nytt/ändrat utfall, är "
-                      "indikatorerna; förbättrade utfall har ännu inte kunnat visas.")
+
+    def counts(rows: pd.DataFrame) -> dict[str, float]:
+        return {str(k): float(v) for k, v in rows["level"].value_counts().items()}
+
+    own = chain[chain["org_code"] == KARLSTAD]
+    if got == counts(own[own["status"] == ChainStatus.ACHIEVED]):
+        return _right("Karlstad har uppnått aktiviteter och nya produkter. Arbetssättet och de fem utfallen är "
+                      "planerade: förbättrade utfall har ännu inte kunnat visas.")
     if not got:
         return _empty_table_hint()
-    everything = {str(k): float(v) for k, v in chain["level"].value_counts().items()}
-    if got == everything:
+    if got == counts(chain):
         return _wrong("Du har räknat alla organisationers poster. Filtrera först fram Karlstads rader.")
-    return _wrong("Räkningen stämmer inte. Filtrera Karlstads rader (Kommunkod \"1780\") och räkna kolumnen Nivå "
-                  "med .value_counts().")
+    if got == counts(own):
+        return _wrong("Du har räknat med Karlstads planerade poster också. Ta bara med dem vars Status är "
+                      "\"uppnådd\".")
+    if got == counts(chain[chain["status"] == ChainStatus.ACHIEVED]):
+        return _wrong("Du har räknat alla organisationers uppnådda poster. Filtrera också på Karlstads kommunkod.")
+    return _wrong("Räkningen stämmer inte. Filtrera Karlstads rader (Kommunkod \"1780\") med Status \"uppnådd\" "
+                  "och räkna kolumnen Nivå med .value_counts().")
 
 
 #: Exercise 6.2's examples and where the SKR report puts them. The first three are rows of the bundled

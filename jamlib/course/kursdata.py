@@ -9,7 +9,7 @@ before a participant sees them (:func:`jamlib.suppress_small_counts`).
 
 The functions participants call have Swedish names, because participants type
 them: :func:`kolada`, :func:`indikatorer`, :func:`kommuner`,
-:func:`liknande_kommuner`, :func:`sokvag` and :func:`diagram_som_bilder`.
+:func:`liknande_kommuner`, :func:`sokvag` and :func:`diagram_utan_internet`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from jamlib.formatting import period_start
 from jamlib.organisations import check_municipality_code, municipalities, municipality_name
 
 __all__ = ["KOLADA_COLUMNS", "kolada", "indikatorer", "kommuner", "liknande_kommuner", "sokvag",
-           "diagram_som_bilder", "RIKET"]
+           "diagram_utan_internet", "RIKET"]
 
 #: The folder with the Kolada snapshot, relative to the repository.
 _KOLADA_FOLDER = "data/raw/kolada"
@@ -220,28 +220,21 @@ def liknande_kommuner(kommunkod: object = "1780") -> pd.DataFrame:
     return members
 
 
-def diagram_som_bilder() -> None:
-    """Draw altair charts as pictures made in Python, with Swedish numbers and jamlib's colours.
+def diagram_utan_internet() -> None:
+    """Show altair charts the way jamlib shows its own: without network, Swedish numbers, jamlib's colours.
 
-    Altair's default renderer fetches the Vega libraries from the internet when a
-    chart is shown; in a classroom without internet (or with a strict firewall)
-    charts would then stay blank. The ``svg`` renderer draws the chart in Python
-    with ``vl-convert`` (a jamlib dependency) and needs no network. Numbers get a
-    decimal comma, and categories take jamlib's colours in order, so that ``K``,
-    ``M`` and ``T`` (sorted alphabetically) are orange, blue and grey as in the
-    reports (:data:`jamlib.report.charts.SEX_COLOURS`).
+    Registers and enables the altair renderer ``jamlib``. Each chart is shown with
+    two forms (:func:`jamlib.report.charts.spec_bundle`): the Vega-Lite
+    specification, which JupyterLab 4 draws interactively with its built-in Vega,
+    and a static SVG drawn in Python by vl-convert, which VS Code, nbconvert and
+    GitHub show. Nothing is fetched from the internet (altair's ``html``
+    renderer would fetch Vega from a CDN). Decimal comma and category colours come
+    from :func:`jamlib.report.charts.with_swedish_defaults`: ``K``, ``M`` and
+    ``T`` are orange, blue and grey as in the reports.
     """
     import altair as alt
 
-    from jamlib.report.charts import SEX_COLOURS
+    from jamlib.report.charts import spec_bundle, with_swedish_defaults
 
-    colours = [SEX_COLOURS["K"], SEX_COLOURS["M"], SEX_COLOURS["T"], "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-               "#F0E442"]  # then the rest of the Okabe–Ito palette
-
-    @alt.theme.register("jamlib_kurs", enable=True)
-    def _theme() -> dict:
-        return {"config": {"range": {"category": colours}}}
-
-    alt.renderers.enable("svg")
-    alt.renderers.set_embed_options(format_locale="sv-SE", time_format_locale="sv-SE")
-
+    alt.renderers.register("jamlib", lambda spec, **_: spec_bundle(with_swedish_defaults(spec)))
+    alt.renderers.enable("jamlib")

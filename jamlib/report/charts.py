@@ -27,7 +27,8 @@ import pandas as pd
 from jamlib.errors import DisclosureError
 
 __all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "trajectory_chart", "role_chart",
-           "chart_bundle", "show_chart", "static_images", "table_html", "chart_html", "spec_html"]
+           "chart_bundle", "spec_bundle", "with_swedish_defaults", "show_chart", "static_images", "table_html",
+           "chart_html", "spec_html"]
 
 #: The interactive form of a chart in a display bundle (JupyterLab 4 draws it with its built-in Vega).
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -36,6 +37,8 @@ SVG_MIME = "image/svg+xml"
 
 #: One colour per sex in every report (Okabe–Ito: orange, blue, grey).
 SEX_COLOURS: dict[str, str] = {"K": "#E69F00", "M": "#0072B2", "T": "#7F7F7F"}
+#: The rest of the Okabe–Ito palette, for categories beyond K, M and T.
+_MORE_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 SEX_LABELS: dict[str, str] = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
 
 _LOCALE = {
@@ -211,14 +214,34 @@ def chart_bundle(chart: alt.TopLevelMixin) -> dict:
     dict
         ``{VEGALITE_MIME: spec, SVG_MIME: svg, "text/plain": "Diagram: <titel>"}``.
     """
+    return spec_bundle(chart.to_dict())
+
+
+def spec_bundle(spec: dict) -> dict:
+    """The display bundle of a Vega-Lite specification (see :func:`chart_bundle`)."""
     from jamlib.report import _vega
 
-    spec = chart.to_dict()
     bundle = {VEGALITE_MIME: spec, "text/plain": f"Diagram: {_title_text(spec)}"}
     svg = _vega.svg(spec)
     if svg is not None:
         bundle[SVG_MIME] = svg
     return bundle
+
+
+def with_swedish_defaults(spec: dict) -> dict:
+    """A copy of a Vega-Lite specification with jamlib's look where the chart does not set its own.
+
+    Decimal comma and Swedish month names (``config.locale``), and categories
+    coloured in jamlib's order, so that ``K``, ``M`` and ``T`` (sorted
+    alphabetically) are orange, blue and grey as in the reports. Used for charts
+    that people draw themselves with Altair (the course notebooks).
+    """
+    config = dict(spec.get("config", {}))
+    config.setdefault("locale", _LOCALE)
+    ranges = dict(config.get("range", {}))
+    ranges.setdefault("category", [SEX_COLOURS["K"], SEX_COLOURS["M"], SEX_COLOURS["T"], *_MORE_COLOURS])
+    config["range"] = ranges
+    return {**spec, "config": config}
 
 
 def static_images(enabled: bool) -> bool:
