@@ -113,6 +113,8 @@ def role_sentences(comparison: pd.DataFrame) -> list[str]:
         row = change.iloc[0]
 
         def moved(value: float) -> str:
+            if pd.isna(value):
+                return "saknar värden för förändringen"
             if format_decimal(value) == "0,0":
                 return "låg kvar på samma nivå"
             return f"{'ökade' if value > 0 else 'minskade'} med {format_decimal(abs(value))} poäng"
