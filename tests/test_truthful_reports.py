@@ -122,3 +122,14 @@ def test_mentor_reports_name_the_cells_and_the_change_agrees_with_the_table(demo
     assert "Mentorernas förändring är 8,3 poäng i de konstruerade data, medan SKR Modellkonceptet 2020–2022, " \
            "Tabell 2 trycker 9,0" in mentors
     assert "Varje cell blir som i SKR Modellkonceptet 2020–2022, Tabell 1" in demo_pages["checklistan"]
+
+
+def test_role_sentences_say_decreased_for_a_fall():
+    import pandas as pd
+
+    from jamlib.analysis.narrative import role_sentences
+
+    change = pd.DataFrame([{"comparison": "förändring", "occasion": "Uppstart–Träff 3", "mean_mentor": 8.25,
+                            "mean_participant": -1.0, "text": "Testet kan inte avgöras."}])
+    assert role_sentences(change)[0] == ("Mentorerna ökade med 8,3 poäng och deltagarna minskade med 1,0 poäng "
+                                         "(Uppstart–Träff 3).")

@@ -1,10 +1,14 @@
 """Short Swedish sentences for steering groups, generated from the results.
 
 The sentences never say more than the analysis supports: persistence is stated
-as a description of published values ("de senaste 4 åren"), a trend or group
-difference is called "statistiskt säkerställd" only when an exact test says so,
-and "kan inte avgöras" is written when the data are too few for any test to
-conclude. Where polarity is unknown no sex is called disadvantaged.
+as a description of published values ("de senaste 4 åren") and counts only
+material gaps (:mod:`jamlib.analysis.materiality`); a trend or group difference
+is called "statistiskt säkerställd" only when an exact test says so after the
+report's tests are adjusted together (Benjamini–Hochberg), and "kan inte
+avgöras" is written when the data are too few for any test to conclude; moving
+averages are named as such in every sentence about them. Where polarity is
+unknown no sex is called disadvantaged. :func:`report_notes` says once what
+applies to the whole report.
 """
 
 from __future__ import annotations
@@ -109,10 +113,16 @@ def role_sentences(comparison: pd.DataFrame) -> list[str]:
     change = comparison[comparison["comparison"] == "förändring"]
     if not change.empty:
         row = change.iloc[0]
-        sentences.append(
-            f"Mentorerna ökade med {format_decimal(row['mean_mentor'])} poäng och deltagarna med "
-            f"{format_decimal(row['mean_participant'])} poäng ({row['occasion']})."
-        )
+
+        def moved(value: float) -> str:
+            if pd.isna(value):
+                return "saknar värden för förändringen"
+            if format_decimal(value) == "0,0":
+                return "låg kvar på samma nivå"
+            return f"{'ökade' if value > 0 else 'minskade'} med {format_decimal(abs(value))} poäng"
+
+        sentences.append(f"Mentorerna {moved(row['mean_mentor'])} och deltagarna {moved(row['mean_participant'])} "
+                         f"({row['occasion']}).")
         sentences.append(row["text"])
     return sentences
 
