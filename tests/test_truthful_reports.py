@@ -87,7 +87,7 @@ def demo_pages(tmp_path_factory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("sanning")
     notebooks = ROOT / "notebooks"
     checklist_file = str(SCORES)
-    jobs = [Job(notebooks / "indikatorrapport.ipynb", {"kommunkod": "1780", "interaktiv": False,
+    jobs = [Job(notebooks / "indikatorrapport.ipynb", {"kommunkod": "1780", "till_och_med": "2021", "interaktiv": False,
                                                        "datamapp": str(RAW / "kolada")}, "1780", "Karlstad", "karlstad"),
             Job(notebooks / "mentorer_deltagare.ipynb", {"datafil": checklist_file, "omgang": "2020–2022"}, "–",
                 "Mentorer och deltagare", "mentorer"),
