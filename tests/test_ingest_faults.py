@@ -141,3 +141,24 @@ def test_a_full_or_read_only_disk_gives_a_swedish_message_and_keeps_earlier_outp
         from jamlib.files import write_csv
 
         write_csv(pd.DataFrame({"a": [1]}), out / "x.csv")
+
+
+def test_an_ingest_stopped_after_the_pieces_but_before_the_tables_is_finished_by_the_next_run(versions, tmp_path,
+                                                                                               monkeypatch):
+    """The window the random kills found: every source's piece and manifest new, the combined tables still old."""
+    import jamlib.ingest.store as store
+
+    base, new_raw, old_out, old, new, duration = versions
+    out = tmp_path / "processed"
+    shutil.copytree(old_out, out)
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies here
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_write_table", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest_folder(new_raw, out, workers=1)
+    assert _files(out)["checklist.parquet"] == old["checklist.parquet"]  # the table is still the old one
+    store.ingest_folder(new_raw, out, workers=1)  # every piece is reused, yet the tables must be rebuilt
+    assert _files(out) == new

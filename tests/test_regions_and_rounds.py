@@ -60,17 +60,21 @@ def test_a_hyphen_finds_the_round_and_tables_print_the_en_dash(scores):
 def test_one_mentor_gives_a_sentence_not_a_crash(scores):
     comparison = compare_roles(scores, "2016-2018")
     level = comparison[comparison["comparison"] == "nivå"].iloc[0]
-    assert level["n_mentor"] == 1 and level["n_participant"] == 4 and pd.isna(level["p_value"])
-    assert level["text"].startswith("Med en mentor kan skillnaden") and "inte prövas" in level["text"]
+    assert level["n_mentor"] == 1 and level["n_participant"] == 4 and not pd.isna(level["p_value"])
+    # one mentor among five organisations: 5 ways to pick "the mentor", the most extreme two-sided p is 2/5 (by hand)
+    assert level["minimum_p"] == pytest.approx(0.4)
+    assert level["text"].startswith("Skillnaden mellan mentorer och deltagare") and "kan inte avgöras" in level["text"]
+    assert "med 1 och 4 organisationer" in level["text"] and "0,4" in level["text"]
     # Örnsköldsvik alone at Uppstart: its own total, not a test.
     bundled = jamlib.load(BUNDLED, "checklist", allow_half_points=True).data
     alone = bundled[(bundled["org_name"] == "Örnsköldsvik") & (bundled["occasion"] == "uppstart")]
     total = alone.groupby("moment")["score"].mean().sum()
     assert level["mean_mentor"] == pytest.approx(total)
     own = comparison[comparison["comparison"] == "förändring mentor"].iloc[0]
-    assert own["method"] == "inget test" and "Med en mentor kan mentorernas förändring" in own["text"]
+    assert own["minimum_p"] == pytest.approx(1.0) and own["text"].startswith("Mentorernas förändring")
+    assert "kan inte avgöras statistiskt: med 1 organisation kan" in own["text"]
     sentences = role_sentences(comparison)
-    assert any("inte prövas" in s for s in sentences) and not any("  " in s for s in sentences)
+    assert any("kan inte avgöras" in s for s in sentences) and not any("  " in s for s in sentences)
 
 
 def test_no_mentors_gives_one_sentence(scores):
@@ -88,7 +92,7 @@ def test_jam_checklist_with_hyphens_one_mentor_and_none(rounds_file, capsys):
     assert "Omgång 2016–2018, mentor" in out and "antal organisationer: Uppstart: 1" not in out
     assert main(["checklist", "roles", "--round", "2016-2018", "--file", str(rounds_file)]) == 0
     captured = capsys.readouterr()
-    assert "Med en mentor kan skillnaden" in captured.out and "Traceback" not in captured.err
+    assert "med 1 och 4 organisationer" in captured.out and "Traceback" not in captured.err
     assert main(["checklist", "roles", "--round", "2018-2020", "--file", str(rounds_file)]) == 0
     assert "har inga mentorer" in capsys.readouterr().out
 
@@ -110,7 +114,7 @@ def test_papermill_mentor_notebook_with_a_hyphen_and_one_mentor(tmp_path, rounds
     result, text = run_papermill(tmp_path, "mentorer_deltagare.ipynb", "-p", "omgang", "2016-2018",
                                  "-p", "datafil", str(rounds_file), "--engine", "jamlib")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Omgång 2016–2018" in text and "Med en mentor kan skillnaden" in text
+    assert "Omgång 2016–2018" in text and "kan inte avgöras statistiskt: med 1 och 4 organisationer" in text
 
 
 def test_papermill_rounds_notebook_shows_the_roles_each_round_has(tmp_path, rounds_file):

@@ -8,10 +8,12 @@ independent, and they are tiny (the bundled round has 2 mentors and 4
 participants). All tests are exact (:mod:`jamlib.analysis.small_samples`) and every row
 says in Swedish what can and cannot be concluded.
 
-A test needs at least two organisations in each group. Eskilstuna's rounds had
-a single mentor and some rounds have none; then the means are still shown and
-the row says that the difference cannot be tested ("Med en mentor kan
-skillnaden ... inte prövas"), instead of failing.
+Eskilstuna's rounds had a single mentor and some rounds have none. With one
+organisation in a group the exact test still runs (over every choice of which
+organisation is "the mentor"), and its sentence says that with 1 and 3
+organisations the lowest possible p is 0,5, so nothing can be decided. With no
+organisation in a group the means are still shown and the row says that
+mentors and participants cannot be compared, instead of failing.
 """
 
 from __future__ import annotations
@@ -33,22 +35,17 @@ __all__ = ["compare_roles", "format_role_table"]
 _COLUMNS = ["comparison", "occasion", "mean_mentor", "mean_participant", "difference", "n_mentor", "n_participant",
             "p_value", "minimum_p", "effect_size", "method", "text"]
 
-#: Fewest organisations per group an exact test can work with.
-_MIN_TESTABLE = 2
+#: Fewest organisations per group an exact test can work with (its sentence says when nothing can be decided).
+_MIN_TESTABLE = 1
 _NO_TEST = "inget test"
-_SINGULAR = {"mentor": "en mentor", "deltagare": "en deltagare"}
 _PLURAL = {"mentor": "mentorer", "deltagare": "deltagare"}
 
 
-def _untestable(groups: dict[str, int], what: str, round: str) -> str:
-    """Why ``what`` cannot be tested with these group sizes (role -> organisations), as a sentence."""
+def _untestable(groups: dict[str, int], round: str) -> str:
+    """The sentence for a round where a role (role -> organisations) has no organisation."""
     empty = [role for role, n in groups.items() if n == 0]
-    if empty:
-        return (f"Omgång {round} har inga {' och inga '.join(_PLURAL[r] for r in empty)} med skattningar, så "
-                "mentorer och deltagare kan inte jämföras.")
-    single = [role for role, n in groups.items() if n == 1]
-    return (f"Med {' och '.join(_SINGULAR[r] for r in single)} kan {what} inte prövas: ett test kräver minst två "
-            "organisationer i varje grupp.")
+    return (f"Omgång {round} har inga {' och inga '.join(_PLURAL[r] for r in empty)} med skattningar, så "
+            "mentorer och deltagare kan inte jämföras.")
 
 
 def _independent(mentor: np.ndarray, participant: np.ndarray, what: str, round: str) -> GroupTest:
@@ -58,7 +55,7 @@ def _independent(mentor: np.ndarray, participant: np.ndarray, what: str, round: 
     difference = float(mentor.mean() - participant.mean()) if mentor.size and participant.size else math.nan
     return GroupTest((int(mentor.size), int(participant.size)), difference, math.nan, math.nan,
                      cliffs_delta(mentor, participant), _NO_TEST,
-                     _untestable({"mentor": mentor.size, "deltagare": participant.size}, what, round))
+                     _untestable({"mentor": mentor.size, "deltagare": participant.size}, round))
 
 
 def _paired(changes: np.ndarray, role: str, what: str, round: str) -> GroupTest:
@@ -67,7 +64,7 @@ def _paired(changes: np.ndarray, role: str, what: str, round: str) -> GroupTest:
         return compare_paired(changes, what)
     mean = float(changes.mean()) if changes.size else math.nan
     return GroupTest((int(changes.size),), mean, math.nan, math.nan, math.nan, _NO_TEST,
-                     _untestable({role: changes.size}, what, round))
+                     _untestable({role: changes.size}, round))
 
 
 def compare_roles(scores: pd.DataFrame, round: str) -> pd.DataFrame:
@@ -94,9 +91,9 @@ def compare_roles(scores: pd.DataFrame, round: str) -> pd.DataFrame:
 
         ``n_mentor``/``n_participant`` say how many organisations each row rests
         on, ``minimum_p`` the lowest p-value the test could reach with that many,
-        and ``text`` says in Swedish what can be concluded. With fewer than two
-        organisations in a group (one mentor, or none) nothing is tested:
-        ``p_value`` is NaN, ``method`` is ``"inget test"`` and ``text`` says why.
+        and ``text`` says in Swedish what can be concluded. With no
+        organisation in a group nothing is tested: ``p_value`` is NaN,
+        ``method`` is ``"inget test"`` and ``text`` says why.
 
     Raises
     ------

@@ -88,6 +88,10 @@ def _format_p(p: float) -> str:
     return format_decimal(p, 3)
 
 
+#: The singular of what a test's ``n`` counts ("med 1 organisation").
+_SINGULAR_UNITS = {"organisationer": "organisation"}
+
+
 def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, units: str = "organisationer",
                method: str = "exakt test", *, p_adjusted: float | None = None, family_size: int = 1,
                p_interval: tuple[float, float] | None = None) -> str:
@@ -124,8 +128,9 @@ def conclusion(p_value: float, minimum_p: float, n: tuple[int, ...], what: str, 
     sizes = " och ".join(str(k) for k in n)
     if any(k < 1 for k in n) or math.isnan(p_value):
         return f"{sentence_start(what)} kan inte testas: det finns för få {units} med värden."
+    counted = _SINGULAR_UNITS.get(units, units) if n == (1,) else units
     if minimum_p > ALPHA:
-        return (f"{sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {units} kan ett exakt test "
+        return (f"{sentence_start(what)} kan inte avgöras statistiskt: med {sizes} {counted} kan ett exakt test "
                 f"som lägst ge p = {_format_p(minimum_p)}, så inget resultat kan bli säkerställt på 5-procentsnivån.")
     deciding = p_value if p_adjusted is None or math.isnan(p_adjusted) else p_adjusted
     if p_adjusted is None or math.isnan(p_adjusted):

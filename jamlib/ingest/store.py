@@ -173,7 +173,6 @@ class _Source:
     entry: dict
     parts: Path | None  # the validated rows, when there are any
     failures: Path
-    reused: bool = False  # taken from the store, not validated in this run
 
 
 def _read_and_validate(path: Path, relative: Path, allow_half_points: bool,
@@ -236,7 +235,7 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
     previous = _read_entry(manifest_path)
     if _reusable(previous, path, options, processed_dir, slug):
         assert previous is not None
-        return (_Source(relative, previous, parts_path if previous.get("rows_kept") else None, failures_path, True),
+        return (_Source(relative, previous, parts_path if previous.get("rows_kept") else None, failures_path),
                 f"{previous['summary']} (oförändrad sedan förra inläsningen)", None)
     if known_metadata.get(str(relative)) == checksum:
         return None, None, checksum
@@ -314,11 +313,37 @@ def _data_files(raw_dir: Path) -> list[Path]:
                   and not p.name.startswith((".", "~$")))
 
 
+def _provenance(sources: list[_Source]) -> bytes:
+    """What a processed table is built from: each piece's file, checksum, validator, options and dependencies."""
+    keys = ("sha256", "validator", "options", "depends_on")
+    return json.dumps([[str(s.relative), *(s.entry.get(k) for k in keys)] for s in sources],
+                      ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _built_from(target: Path) -> bytes | None:
+    """The provenance a processed table was written with, or ``None`` when it has none or cannot be read."""
+    import pyarrow.parquet as pq
+
+    try:
+        return (pq.read_schema(target).metadata or {}).get(_PROVENANCE_KEY)
+    except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+        return None
+
+
+_PROVENANCE_KEY = b"jamlib_sources"
+
+
 def _write_table(kind: str, sources: list[_Source], target: Path) -> None:
-    """Write the processed table of one kind from its pieces, one piece in memory at a time."""
+    """Write the processed table of one kind from its pieces, one piece in memory at a time.
+
+    The table carries its provenance (:func:`_provenance`) in its Parquet metadata, written in the
+    same atomic step, so a later run can tell whether it still matches its pieces, also after an
+    ingest that was killed between writing the pieces and writing the table.
+    """
     import pyarrow.parquet as pq
 
     schema = _arrow_schema(kind)
+    schema = schema.with_metadata({**(schema.metadata or {}), _PROVENANCE_KEY: _provenance(sources)})
     with atomic_write(target, "wb") as handle:
         with pq.ParquetWriter(handle, schema) as writer:
             for source in sources:
@@ -396,7 +421,6 @@ def _ingest_folder_locked(
     options = {"allow_half_points": bool(allow_half_points)}
     if include_hidden:
         options["include_hidden"] = True
-    previous = {row.get("path"): row for row in _previous_manifest(processed_dir)}
     metadata_path = processed_dir / PARTS / "metadata.json"
     known_metadata = _read_entry(metadata_path) or {}  # Kolada metadata files seen before, by checksum
     files = _data_files(raw_dir)
@@ -415,8 +439,7 @@ def _ingest_folder_locked(
     for name in SCHEMAS:
         target = processed_dir / f"{name}.parquet"
         pieces = [s for s in sources if s.entry.get("kind") == name and s.parts is not None]
-        before = sorted(p for p, row in previous.items() if row.get("kind") == name and row.get("rows_kept"))
-        unchanged = target.exists() and before == sorted(str(s.relative) for s in pieces) and all(s.reused for s in pieces)
+        unchanged = target.exists() and _built_from(target) == _provenance(pieces)
         if pieces and not unchanged:
             _write_table(name, pieces, target)
         elif not pieces and target.exists():
@@ -430,14 +453,6 @@ def _ingest_folder_locked(
     failures["row"] = failures["row"].astype("Int64")
     write_csv(failures, processed_dir / "fel.csv")
     return manifest
-
-
-def _previous_manifest(processed_dir: Path) -> list[dict]:
-    try:
-        rows = json.loads((processed_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return []
-    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
 
 
 def _remove_stale(processed_dir: Path, slugs: set[str]) -> None:
