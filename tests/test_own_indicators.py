@@ -200,3 +200,18 @@ def test_a_batch_of_everything_under_eskilstuna_with_data_and_the_organisation_l
     refused = _jam(project, "batch", str(ROOT / "notebooks" / "indikatorrapport.ipynb"), "--typ", "nämnd",
                    "--under", "Eskilstuna", "--out", str(project / "inga"))
     assert refused.returncode == 2 and "Inga organisationer med data passar typen nämnd" in refused.stderr
+
+
+def test_in_jupyterlab_a_jamlib_error_shows_the_swedish_message_not_a_traceback(tmp_path, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    folder = tmp_path / "indicators"
+    folder.mkdir()
+    (folder / "enkat.csv").write_text(_survey_text().replace(";101;160;", ";101;etthundrasextio;"), encoding="utf-8")
+    shell = InteractiveShell.instance()
+    result = shell.run_cell(f"import jamlib\njamlib.load_indicator_folder({str(folder)!r})")
+    shown = capsys.readouterr()
+    assert isinstance(result.error_in_exec, jamlib.JamlibError)
+    text = shown.out + shown.err
+    assert text.startswith("Fel: enkat.csv") and "etthundrasextio" in text and "nämnare" in text
+    assert "Traceback" not in text and "File " not in text
