@@ -181,3 +181,20 @@ def test_the_bundled_kolada_files_read_the_same_both_ways():
     for path in paths:
         assert kolada_files._arrow_columns(path.read_bytes()) is not None, path.name
         _same(_read(path, True), _read(path, False))
+
+
+def test_csv_cells_are_made_safe_the_same_way_when_worked_out_once_per_distinct_text():
+    """``excel_csv`` neutralises each distinct text once; the file must be what cell-by-cell gives."""
+    from jamlib.files import excel_csv, safe_cell
+
+    cells = ["=SUM(A1)", "-1,5", "-x", "+46 70", "@a", "\tb", "rad 1\r\nrad 2", "a\n=b", "vanlig", None, "vanlig",
+             "=SUM(A1)", "\u22121,5", ""]
+    frame = pd.DataFrame({"text": pd.Series(cells * 3, dtype=object), "str": pd.Series(cells * 3, dtype="str"),
+                          "lists": pd.Series([[1, 2]] * len(cells) * 3, dtype=object),
+                          "number": range(len(cells) * 3)})
+    reference = frame.copy()
+    for column in ("text", "str", "lists"):
+        reference[column] = reference[column].astype(object).map(safe_cell)
+    expected = reference.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n").encode("utf-8-sig")
+    assert excel_csv(frame) == expected
+    assert b"'=SUM(A1)" in expected and b";-1,5;" in expected  # the reference itself neutralises, and keeps numbers

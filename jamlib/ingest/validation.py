@@ -365,6 +365,10 @@ def _text_column(series: pd.Series) -> pd.Series:
     """A column of text cells (``str`` or ``None``, object dtype) as it stood in the file."""
     if series.dtype == object and all(v is None or isinstance(v, str) for v in series):
         return series
+    if isinstance(series.dtype, pd.CategoricalDtype):  # each category once (code -1, a missing cell, is the last)
+        texts = np.empty(len(series.cat.categories) + 1, dtype=object)
+        texts[:] = [*_text_values(series.cat.categories.astype(object)), None]
+        return pd.Series(texts[series.cat.codes.to_numpy()], index=series.index, dtype=object)
     return pd.Series(_text_values(series.astype(object)), index=series.index, dtype=object)
 
 
@@ -771,15 +775,20 @@ def _check_sex_completeness(ctx: _Context) -> None:
     one_sex = ~t & (k ^ m)
     flagged = np.flatnonzero(km_without_t | t_and_one | only_t | one_sex)
     rows, values, messages = [], [], []
-    for g in flagged:
-        f = first[g]
-        o, ind, per = org_texts[org[f]], indicator_texts[indicator[f]], period_texts[period[f]]
-        sexes = "".join(s for s in ("K", "M", "T") if has[s][g])
-        if km_without_t[g]:
+    firsts = first[flagged]
+    # Python lists, not NumPy scalars, in the loop over flagged groups (a national file flags thousands).
+    sexes_of = [("K" if a else "") + ("M" if b else "") + ("T" if c else "")
+                for a, b, c in zip(k[flagged].tolist(), m[flagged].tolist(), t[flagged].tolist())]
+    for f, sexes, o, ind, per, both_missing_t, t_one, t_only, has_k in zip(
+            firsts.tolist(), sexes_of, org_texts[org[firsts]].tolist(),
+            np.asarray(indicator_texts, dtype=object)[indicator[firsts]].tolist(),
+            np.asarray(period_texts, dtype=object)[period[firsts]].tolist(), km_without_t[flagged].tolist(),
+            t_and_one[flagged].tolist(), only_t[flagged].tolist(), k[flagged].tolist()):
+        if both_missing_t:
             message = f"{ind} {per} för {o}: K och M finns men inte T (totalt)."
-        elif t_and_one[g]:
-            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if k[g] else 'K'} saknas."
-        elif only_t[g]:
+        elif t_one:
+            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if has_k else 'K'} saknas."
+        elif t_only:
             message = f"{ind} {per} för {o}: bara T (totalt) finns, fast indikatorn är könsuppdelad andra år."
         else:
             message = f"{ind} {per} för {o}: bara ett kön ({sexes}) finns, varken det andra könet eller T."
