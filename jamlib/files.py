@@ -221,8 +221,11 @@ def excel_csv(frame: pd.DataFrame) -> bytes:
 
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = _safe_column(safe[column])
+        cells = safe[column]
+        if cells.dtype == object or pd.api.types.is_string_dtype(cells):
+            made_safe = _safe_column(cells)
+            if made_safe is not cells:
+                safe[column] = made_safe
     safe.columns = [safe_cell(str(c)) for c in safe.columns]
     return safe.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n").encode("utf-8-sig")
 

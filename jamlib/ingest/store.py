@@ -147,6 +147,9 @@ def _failure_table(failures: pd.DataFrame):
         if name == "row":
             arrays.append(pa.array(column.astype("Int64"), type=pa.int64(), from_pandas=True))
             continue
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:  # pandas' text: Arrow already
+            arrays.append(pa.array(column, from_pandas=True).cast(pa.string()))
+            continue
         values = column.astype(object).where(column.notna(), None).tolist()
         try:
             arrays.append(pa.array(values, type=pa.string()))
