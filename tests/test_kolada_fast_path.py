@@ -198,3 +198,20 @@ def test_csv_cells_are_made_safe_the_same_way_when_worked_out_once_per_distinct_
     expected = reference.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n").encode("utf-8-sig")
     assert excel_csv(frame) == expected
     assert b"'=SUM(A1)" in expected and b";-1,5;" in expected  # the reference itself neutralises, and keeps numbers
+
+
+def test_the_manifest_counts_failures_per_rule_as_value_counts_does():
+    """Counts per rule in the manifest: most frequent first, ties in the order found (pandas' value_counts)."""
+    import random
+
+    from jamlib.ingest.store import _counts
+
+    rnd = random.Random(9)
+    for _ in range(200):
+        n = rnd.randint(0, 60)
+        failures = pd.DataFrame({"severity": [rnd.choice(["fel", "varning", "info"]) for _ in range(n)],
+                                 "rule": [rnd.choice("abcdefghijklmnopq") for _ in range(n)]})
+        for severity in ("fel", "varning", "info"):
+            subset = failures[failures["severity"] == severity]
+            expected = {str(k): int(v) for k, v in subset["rule"].value_counts().items()}
+            assert list(_counts(failures, severity).items()) == list(expected.items())

@@ -97,8 +97,12 @@ def _slug(relative: Path) -> str:
 
 
 def _counts(failures: pd.DataFrame, severity: str) -> dict[str, int]:
-    subset = failures[failures["severity"] == severity]
-    return {str(k): int(v) for k, v in subset["rule"].value_counts().items()}
+    """Failures per rule of one severity, most frequent first (ties in the order found), as ``value_counts``."""
+    found: dict[str, int] = {}
+    for level, rule in zip(failures["severity"].tolist(), failures["rule"].tolist()):
+        if level == severity:
+            found[str(rule)] = found.get(str(rule), 0) + 1
+    return dict(sorted(found.items(), key=lambda item: -item[1]))  # sorted() is stable
 
 
 # --------------------------------------------------------------------------- Arrow schemas
