@@ -89,7 +89,7 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
             "Riktning": _DIRECTION[polarity],
             "Varför": polarity_reason(indicator) if polarity != Polarity.UNKNOWN else "",
             "Publicerad": info["publication_date"] if info is not None else "",
-            "Hämtad": fetched or "",
+            "Hämtad": (fetched or "") if info is not None else "",  # the Kolada snapshot's date, not an own file's
             "Jämförelse": label, "Jämförelsegruppens medlemmar": members, "Så bildas jämförelsevärdet": how,
             "Fil": source_files,
         })
