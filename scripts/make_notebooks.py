@@ -31,9 +31,8 @@ INDICATOR = [
     md("""
 # Indikatorrapport: skillnader mellan kvinnor och män
 
-Rapporten visar för en kommun hur kvinnor och män har det på de valda indikatorerna (standard: de fem
-indikatorer för äldreomsorgen som Karlstad följde i Modellkonceptet), vilket kön som missgynnas och hur
-länge, åt vilket håll skillnaden går och hur den står sig mot en jämförelsegrupp.
+Vilket kön som missgynnas, hur länge, hur skillnaden har utvecklats och hur den står sig mot en
+jämförelsegrupp, på de valda indikatorerna (standard: Karlstads fem för äldreomsorgen i Modellkonceptet).
 """),
     parameters("""
 kommunkod = "1780"  # fyra siffror: "0180" för Stockholm, "0017" för Region Värmland
@@ -62,33 +61,23 @@ show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
 stycken = rapport.sentences
 if rapport.reference is not None and rapport.reference.note:
     show.show_paragraphs([rapport.reference.note])
-show.show_paragraphs(stycken.loc[stycken["indicator_id"] != "", "text"], bullets=True)
-if rapport.missing_indicators:
-    show.show_paragraphs(["Inga värden för: " + ", ".join(rapport.missing_indicators) + "."])
-show.show_paragraphs(stycken.loc[stycken["indicator_id"] == "", "text"])
+from jamlib.report.summary import indicator_paragraphs, show_method, show_summary
+
+show_summary(rapport)
 """),
     md("""
 ## Indikator för indikator
 
 Heldragna linjer: kommunens värden för kvinnor och män. Streckade linjer: jämförelsegruppens genomsnitt
-(ovägt medelvärde av medlemmarna, som Koladas "ovägt medel", eller riket).
+(ovägt medelvärde av medlemmarna, som Koladas "ovägt medel", eller riket). Det skuggade bandet visar spannet
+från lägsta till högsta värde bland medlemmarna. Stapeldiagrammet visar skillnaden mellan kvinnor och män det
+senaste året i varje kommun i jämförelsegruppen, minst överst, med kommunen markerad.
 """),
     code("""
 for vy in indicator_views(rapport):
+    show.show_heading(vy.title, 3)
+    show.show_paragraphs(indicator_paragraphs(rapport, vy.indicator_id))
     vy.show()
-"""),
-    md("""
-## Trendtest
-
-Trenden i skillnaden mellan kvinnor och män prövas per indikator med Mann–Kendalls exakta test. Tabellen visar
-vilka år som prövats, p-värdet före och efter justering för antalet test och den anpassade trendlinjen (Theil–Sen)
-för skillnaden kvinnor − män vid första och sista prövade året.
-"""),
-    code("""
-from jamlib.analysis.gaps import format_trend_table
-
-show.show_table(format_trend_table(rapport.trend),
-                caption="Trendtest per indikator (Mann–Kendall, exakt; p justerat med Benjamini–Hochbergs metod)")
 """),
     md("""
 ## Om data
@@ -101,11 +90,11 @@ mapp = show.find_folder(datamapp)
 om_data = about_data(rapport, read_kpi_metadata(mapp), snapshot_date(mapp))
 show.show_paragraphs(about_paragraphs(om_data))
 if excelfil:
-    write_workbook(excelfil, report_sheets(rapport, om_data))
-    show.show_paragraphs([f"Tabellerna finns också i Excel: {excelfil}"])
+    arbetsbok = write_workbook(excelfil, report_sheets(rapport, om_data))
+    show.show_paragraphs([f"Tabellerna finns också i Excel: {arbetsbok.name}"])
 """),
     md("""
-## Så ska resultaten läsas
+## Metod och osäkerhet
 
 - **Missgynnat kön** avgörs av indikatorns riktning: för väntetid och fallskador är lägre bättre, för
   brukarbedömningar är högre bättre (andelen som besväras av ensamhet: lägre är bättre). Är riktningen
@@ -127,6 +116,16 @@ if excelfil:
   p-värdena justeras därför för antalet test (Benjamini–Hochbergs metod), och texten bygger på det justerade värdet.
 - **Osäkerhet**: Kolada anger inte hur många som svarat, så konfidensintervall kan inte beräknas. Värdena är
   beskrivande: skillnaderna är beskrivningar av publicerade värden, inte statistiskt prövade.
+- **Jämfört med gruppen** rangordnar skillnadens storlek (oavsett vilket kön som har det högre värdet) det senaste
+  året bland kommunen och de medlemmar i jämförelsegruppen som har värden för både kvinnor och män; lika stora
+  skillnader delar plats. Värden som vilar på för få personer är dolda och räknas inte.
+
+Trenden i skillnaden mellan kvinnor och män prövas per indikator med Mann–Kendalls exakta test. Tabellen visar
+vilka år som prövats, p-värdet före och efter justering för antalet test och den anpassade trendlinjen (Theil–Sen)
+för skillnaden kvinnor − män vid första och sista prövade året.
+"""),
+    code("""
+show_method(rapport)
 """),
     code("""
 if interaktiv:
