@@ -142,10 +142,11 @@ def test_role_sentences_say_decreased_for_a_fall():
 
 def test_indicator_report_opens_with_the_summary_and_leaves_tests_to_the_method_section(demo_pages):
     page = demo_pages["karlstad"]
-    summary = page.index("Sammanfattning")
-    by_indicator = page.index("Indikator för indikator")
-    method = page.index("Metod och osäkerhet")
-    assert summary < by_indicator < method
+    contents = page.index("Innehåll: Sammanfattning · Indikator för indikator · Om data · Metod och osäkerhet")
+    summary = page.index("i korthet")  # the summary table's caption
+    by_indicator = page.index("Indikator för indikator ¶")  # the headings (the contents list comes first)
+    method = page.index("Metod och osäkerhet ¶")
+    assert contents < summary < by_indicator < method
     first = page[:by_indicator]
     for name in ("Fallskador bland personer 80+", "besväras av ensamhet", "Väntetid i antal dagar"):
         assert name in first
