@@ -385,12 +385,14 @@ def _cmd_checklist_roles(args: argparse.Namespace) -> int:
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
     from jamlib.formatting import split_list
+    from jamlib.ingest.sources import load_organisation_folder
     from jamlib.report.indicator_report import indicator_report, load_indicator_folder
 
     indicators = load_indicator_folder(args.data)
     ids = split_list(args.indicator) or None
     report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
-                              reference=args.reference, polarity=args.polarity)
+                              reference=args.reference, polarity=args.polarity,
+                              organisations=load_organisation_folder(args.organisations))
     notes = report.sentences.loc[report.sentences["indicator_id"] == "", "text"].tolist()
     if args.format != "table":
         from jamlib.analysis.gaps import DESCRIPTIVE_CAVEAT
@@ -499,8 +501,9 @@ def _cmd_kolada_fetch(args: argparse.Namespace) -> int:
         for path in result.files:
             print(f"  {path}")
         if units or args.units_of:
-            print("Enhetsvärdena sparas i oudata_*.json med enhetens namn och kommun; jam gaps och rapporterna "
-                  "läser i dag kommun- och regionvärden.")
+            first = result.data["org_code"].iloc[0] if not result.data.empty else "ENHETS-ID"
+            print("Enhetsvärdena sparas i oudata_*.json med enhetens namn och kommun. Analysera en enhet med: "
+                  f"jam gaps --org {first} --data {args.cache}")
         else:
             print(f"Analysera med: jam gaps --org {codes[0] if codes else 'KOD'} --data {args.cache}")
         return 0
@@ -576,8 +579,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         raise JamlibError(f"Anteckningsboken {notebook} finns inte.")
     if args.namn or args.alla_i:
         return _cmd_batch_named(args)
-    organisations = select_organisations(args.org, args.group, args.lan, args.all)
     parameters = _parse_parameters(args.param)
+    table = None
+    if any(not part.strip().isdigit() for item in args.org or [] for part in str(item).split(",")):
+        from jamlib.run.batch import batch_organisation_table
+
+        table = batch_organisation_table(notebook, parameters)  # names: also those in the notebook's data
+    organisations = select_organisations(args.org, args.group, args.lan, args.all, table)
     if "interaktiv" in notebook_parameters(notebook):
         parameters.setdefault("interaktiv", False)
     out = Path(args.out) if args.out else Path("outputs") / notebook.stem
@@ -840,6 +848,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                         code, f"{name}: indikatorer", safe_filename(code, name, "indikatorer", suffix="")))
         jobs.append(Job(notebooks / "resultatkedja.ipynb", {"kommunkod": code, "datafil": chain_file},
                         code, f"{name}: resultatkedjan", safe_filename(code, name, "resultatkedja", suffix="")))
+    for name in ("Rekarnebygymnasiet", "Kfast AB"):  # Eskilstuna's own statistics: a school and a company
+        jobs.append(Job(notebooks / "indikatorrapport.ipynb",
+                        {"kommunkod": name, "interaktiv": False, "datamapp": str(raw / "indicators"),
+                         "organisationer": str(raw / "organisations")},
+                        "–", f"{name}: egen statistik", safe_filename(name, "egen statistik", suffix="")))
     result = run_jobs(jobs, out, workers=args.workers, title="Modellkonceptet 2020–2022: rapporter",
                       timeout=args.timeout, progress=lambda line: print("   ", line, flush=True))
     if result.interrupted or result.failed:
@@ -966,10 +979,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(p)
     p.set_defaults(func=_cmd_chain_show)
 
-    p = sub.add_parser("gaps", help="skillnader mellan kvinnor och män för en kommun",
-                       description="Visar för en kommun och dess indikatorer vilket kön som missgynnas, hur många år i rad, "
-                                   "trenden och jämförelsen med riket, liknande kommuner eller en egen lista.",
-                       epilog="Exempel: jam gaps --org 1780 --reference liknande --until 2021")
+    p = sub.add_parser("gaps", help="skillnader mellan kvinnor och män för en kommun, region, nämnd eller ett bolag",
+                       description="Visar för en organisation och dess indikatorer vilket kön som missgynnas, hur många år "
+                                   "i rad, trenden och (för kommuner och regioner) jämförelsen med riket, liknande "
+                                   "kommuner eller en egen lista. Läser Kolada-filer och egna indikatorfiler.",
+                       epilog="Exempel: jam gaps --org 1780 --reference liknande --until 2021; "
+                              "jam gaps --org \"Kfast AB\"")
     p.add_argument("--org", required=True,
                    help="kommun- eller regionkod med fyra siffror (1780, 0017), eller en organisations namn som i data "
                         "(\"Kfast AB\")")
@@ -977,11 +992,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="vilket håll som är bättre, t.ex. N00905=högre eller U23401=lägre (högre, lägre, neutral); "
                         "kan upprepas eller kommasepareras")
     p.add_argument("--indicator", action="append", metavar="ID",
-                   help="indikator (Kolada-id), kan upprepas eller kommasepareras; standard: Karlstads fem")
+                   help="indikator (Kolada-id eller egen indikators id), kan upprepas eller kommasepareras; "
+                        "standard: alla som finns för organisationen")
     p.add_argument("--reference", default="riket",
                    help="riket (standard), liknande, ett Kolada grupp-id (G...) eller kommunkoder, t.ex. 0484,0780")
     p.add_argument("--until", help="sista period som tas med, t.ex. 2021")
-    p.add_argument("--data", default="data/raw/kolada", help="mapp med Kolada-filer (standard: data/raw/kolada)")
+    p.add_argument("--data", action="append",
+                   help="mapp med Kolada-filer (data_*.json) och/eller egna indikatorfiler (CSV, Excel); kan upprepas "
+                        "eller kommasepareras (standard: data/raw/kolada och data/raw/indicators)")
+    p.add_argument("--organisations", default="data/raw/organisations",
+                   help="mapp med er organisationstabell: nämnder, bolag och enheter med överordnad "
+                        "(standard: data/raw/organisations)")
     add_format(p)
     p.set_defaults(func=_cmd_gaps)
 
@@ -1064,7 +1085,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "En kommun som misslyckas stoppar inte de andra; kod 1 om någon misslyckades.",
                        epilog="Exempel: jam batch notebooks/indikatorrapport.ipynb --lan 17 --workers 2 -p till_och_med=2021")
     p.add_argument("notebook", metavar="ANTECKNINGSBOK")
-    p.add_argument("--org", action="append", help="kommun- eller regionkoder, kommaseparerade eller upprepade")
+    p.add_argument("--org", action="append",
+                   help="kommun- eller regionkoder (kommaseparerade eller upprepade) eller en organisations namn som i "
+                        "data, t.ex. --org \"Kfast AB\" (kan upprepas)")
     p.add_argument("--group", help="Kolada-grupp (id eller titel), t.ex. G176581")
     p.add_argument("--lan", help="län: de två första siffrorna i kommunkoden, t.ex. 17 för Värmland")
     p.add_argument("--all", action="store_true", help="alla 290 kommuner")

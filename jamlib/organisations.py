@@ -293,6 +293,16 @@ def organisation_table(data: pd.DataFrame | None = None, own: pd.DataFrame | Non
             rows[ident] = {"id": ident, "name": name,
                            "type": OrganisationType(kind) if kind in set(OrganisationType) else OrganisationType.OTHER,
                            "parent": _parent_id(parent, rows) if parent else None, "kolada_code": code}
+    if data is not None and not data.empty and "org_code" in data.columns:
+        # Kolada's units (care homes, schools): a code Kolada's municipality list does not hold, with a name
+        known = data["org_code"].notna() & ~data["org_code"].isin(list(rows))
+        if known.any():
+            columns = [c for c in ("org_code", "org_name", "parent_code") if c in data.columns]
+            for record in data.loc[known, columns].drop_duplicates("org_code").to_dict("records"):
+                ident = str(record["org_code"])
+                parent = _text(record.get("parent_code"))
+                rows[ident] = {"id": ident, "name": _text(record.get("org_name")) or ident,
+                               "type": OrganisationType.UNIT, "parent": parent, "kolada_code": None}
     if data is not None and not data.empty and "org_name" in data.columns:
         codes = data["org_code"] if "org_code" in data.columns else pd.Series(None, index=data.index, dtype=object)
         names = data.loc[codes.isna() & data["org_name"].notna(), "org_name"].astype(str).str.strip()

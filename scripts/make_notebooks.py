@@ -31,32 +31,36 @@ INDICATOR = [
     md("""
 # Indikatorrapport: skillnader mellan kvinnor och män
 
-Vilket kön som missgynnas, hur länge, hur skillnaden har utvecklats och hur den står sig mot en
-jämförelsegrupp, på de valda indikatorerna (standard: Karlstads fem för äldreomsorgen i Modellkonceptet).
+Vilket kön som missgynnas, hur länge, hur skillnaden har utvecklats och, för kommuner och regioner, hur den
+står sig mot en jämförelsegrupp, för en kommun, region, nämnd eller ett bolag (med de bundlade Kolada-filerna:
+Karlstads fem indikatorer för äldreomsorgen; egna indikatorfiler i `data/raw/indicators` läses också).
 """),
     parameters("""
-kommunkod = "1780"  # fyra siffror: "0180" för Stockholm, "0017" för Region Värmland
-indikatorer = "U23401,N20402,U21455,U21504,U01421"  # Kolada-id, kommaseparerade
+kommunkod = "1780"  # "0180" för Stockholm, "0017" för Region Värmland, eller ett namn som i data: "Kfast AB"
+indikatorer = ""  # Kolada-id eller egna id, kommaseparerade; "" betyder alla som finns för organisationen
 till_och_med = ""  # sista år som tas med, t.ex. "2021"; "" betyder alla år med data
 jamforelse = "liknande"  # "riket", "liknande" (för en region: riket), ett Kolada grupp-id (G...) eller koder "0484,0780"
-datamapp = "data/raw/kolada"  # bundlad ögonblicksbild eller egen hämtning med jam kolada fetch
+datamapp = "data/raw/kolada, data/raw/indicators"  # Kolada-filer (bundlade eller jam kolada fetch) och egna indikatorfiler
+organisationer = "data/raw/organisations"  # er tabell över nämnder, bolag och enheter; "" betyder ingen
 interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
 excelfil = ""  # skriv också tabellerna till Excel, t.ex. "karlstad.xlsx"; "" betyder ingen Excel-fil
 """),
     code("""
 import jamlib
-from jamlib.ingest.kolada_metadata import read_kpi_metadata, snapshot_date
+from jamlib.formatting import split_list
+from jamlib.ingest.sources import load_organisation_folder
 from jamlib.report import display as show
-from jamlib.report.about import about_data, about_paragraphs
+from jamlib.report.about import about_paragraphs, about_sources
 from jamlib.report.excel import report_sheets, write_workbook
 from jamlib.report.view import indicator_views
 from jamlib.run import parameters
 
-kod = jamlib.check_municipality_code(kommunkod)
 sista_ar = parameters.check_years(till_och_med)
-data = jamlib.load_indicator_folder(show.find_folder(datamapp))
-rapport = jamlib.indicator_report(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()],
-                                  until=sista_ar, reference=jamforelse or None)
+mappar = show.find_folders(datamapp)
+data = jamlib.load_indicator_folder(mappar)
+egna_organisationer = load_organisation_folder(show.find_folder(organisationer)) if organisationer else None
+rapport = jamlib.indicator_report(data, kommunkod, split_list(indikatorer) or None, until=sista_ar,
+                                  reference=jamforelse or None, organisations=egna_organisationer)
 show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
 stycken = rapport.sentences
 if rapport.reference is not None and rapport.reference.note:
@@ -86,8 +90,7 @@ Vad varje indikator mäter enligt Kolada, varifrån uppgifterna kommer, vilket h
 varför, när de publicerades och hämtades, och vilka som ingår i jämförelsegruppen.
 """),
     code("""
-mapp = show.find_folder(datamapp)
-om_data = about_data(rapport, read_kpi_metadata(mapp), snapshot_date(mapp))
+om_data = about_sources(rapport, data, mappar)
 show.show_paragraphs(about_paragraphs(om_data))
 if excelfil:
     arbetsbok = write_workbook(excelfil, report_sheets(rapport, om_data))
@@ -114,8 +117,10 @@ if excelfil:
   tidigare och så vidare).
 - **Flera test**: när trenden prövas för flera indikatorer ökar risken att något ser säkerställt ut av en slump.
   p-värdena justeras därför för antalet test (Benjamini–Hochbergs metod), och texten bygger på det justerade värdet.
-- **Osäkerhet**: Kolada anger inte hur många som svarat, så konfidensintervall kan inte beräknas. Värdena är
-  beskrivande: skillnaderna är beskrivningar av publicerade värden, inte statistiskt prövade.
+- **Osäkerhet**: Kolada anger inte hur många som svarat, så för Kolada-värden kan konfidensintervall inte
+  beräknas; de skillnaderna är beskrivningar av publicerade värden, inte statistiskt prövade. När en egen fil
+  anger täljare och nämnare för kvinnor och män visar rapporten 95 % konfidensintervall (Wilson för varje kön,
+  Newcombe för skillnaden), och en skillnad kallas påtaglig först när dess intervall inte innehåller 0.
 - **Jämfört med gruppen** rangordnar skillnadens storlek (oavsett vilket kön som har det högre värdet) det senaste
   året bland kommunen och de medlemmar i jämförelsegruppen som har värden för både kvinnor och män; lika stora
   skillnader delar plats. Värden som vilar på för få personer är dolda och räknas inte.
@@ -131,7 +136,7 @@ show_method(rapport)
 if interaktiv:
     from jamlib.report.explorer import show_explorer
 
-    show_explorer(data, kod, [i.strip() for i in indikatorer.split(",") if i.strip()], jamforelse)
+    show_explorer(data, rapport.org_code, rapport.indicator_ids, jamforelse)
 """),
 ]
 

@@ -12,6 +12,7 @@ from jamlib.cli import main
 from jamlib.ingest import store as store_module
 from jamlib.ingest import validation as validation_module
 from jamlib.ingest.store import find_store, ingest_folder, load_processed, stored_rows
+from jamlib.ingest import sources as sources_module
 from jamlib.report import indicator_report as report_module
 from tests.conftest import RAW, ROOT
 
@@ -25,7 +26,7 @@ def collection(tmp_path):
     shutil.copytree(RAW, raw)
     processed = tmp_path / "data" / "processed"
     ingest_folder(raw, processed)
-    report_module._FOLDER_CACHE.clear()
+    sources_module._CACHE.clear()
     return raw, processed
 
 

@@ -197,3 +197,21 @@ def test_cli_units_and_unit_fetch(kolada, tmp_path, capsys):
     assert {r["org_name"] for r in rows} == {"Norrstrandsskolan"} and {r["parent_name"] for r in rows} == {"Karlstad"}
     assert main(["kolada", "fetch", "--kpi", "N15419", "--unit", "V15E178000201", "--municipality", "1780",
                  *base]) == 2
+
+
+def test_a_unit_is_reported_on_by_its_id_or_name_from_the_fetched_file(kolada, client, capsys):
+    """Issue 12.5: jam gaps (and the indicator report) for one school, from what jam kolada fetch --unit wrote."""
+    years = {2019: (78.0, 70.0, 74.0), 2020: (80.0, 69.0, 75.0), 2021: (81.0, 71.0, 76.0), 2022: (81.5, 70.25, 76.0)}
+    kolada.add("/v3/ou/V15E178000201?per_page=5000", (200, {}, page(SCHOOLS[:1])))
+    kolada.add("/v3/kpi/N15419?per_page=5000", (200, {}, page([KPIS["N15419"]])))
+    kolada.add("/v3/oudata/kpi/N15419/ou/V15E178000201/year/2019,2020,2021,2022?per_page=5000",
+               (200, {}, page([unit_data("N15419", "V15E178000201", y, *v) for y, v in years.items()])))
+    client.unit_values(["N15419"], ["V15E178000201"], years="2019-2022")
+    for org in ("V15E178000201", "Norrstrandsskolan"):
+        assert main(["gaps", "--org", org, "--data", str(client.cache_dir)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("Norrstrandsskolan (V15E178000201)")
+        # boys' share reaching the grade criteria is lower each year (higher is better, from the polarity table)
+        assert "I Norrstrandsskolan har män haft ett sämre värde än kvinnor" in out
+        assert "de senaste 4 åren med värden (2019–2022)" in out
+        assert "jämförs inte med någon referens" in out

@@ -46,8 +46,8 @@ __all__ = ["indicator_gaps", "gap_persistence", "gap_trend", "compare_with_refer
 _UNCERTAINTY_UNKNOWN = "kan inte beräknas: antal svarande/personer saknas"
 
 #: The caveat every reader of values without respondent counts must see (report, jam gaps, CSV, JSON).
-DESCRIPTIVE_CAVEAT = ("Värdena är beskrivande: Kolada anger inte antal svarande, så osäkerheten kan inte beräknas "
-                      "och skillnaderna är inte statistiskt prövade.")
+DESCRIPTIVE_CAVEAT = ("Värdena är beskrivande: källan (Kolada, eller en egen fil utan täljare och nämnare) anger inte "
+                      "antal svarande, så osäkerheten kan inte beräknas och skillnaderna är inte statistiskt prövade.")
 
 _NUMBER_WORDS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio", 10: "tio"}
 

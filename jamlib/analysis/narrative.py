@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jamlib.kpis import KPI_CURATED
+from jamlib.vocabulary import Polarity
 from jamlib.formatting import format_decimal, sentence_start
 
 __all__ = ["persistence_sentence", "role_sentences", "indicator_sentences", "report_notes"]
@@ -65,13 +66,20 @@ def persistence_sentence(row: pd.Series | dict, org_name: str | None = None) -> 
         extra = f"; {averages}" if averages else ""
         return sentence_start(f"{where}var skillnaden mellan kvinnor och män på ”{title}” inte påtaglig {latest} "
                               f"({size}; {why}{extra}).")
+    if sex not in ("K", "M") and row.get("polarity") == Polarity.NEUTRAL:
+        return sentence_start(f"{where}sägs inget kön vara missgynnat på ”{title}”: indikatorn är angiven som "
+                              "neutral, alltså är varken ett högre eller ett lägre värde bättre.")
     if sex not in ("K", "M"):
         return sentence_start(f"{where}går det inte att säga vilket kön som missgynnas på ”{title}”: det är inte "
                         "angivet om ett högre eller lägre värde är bättre (ange polaritet).")
     worse, better = _SEX_WORDS[sex], _SEX_WORDS["M" if sex == "K" else "K"]
     curated = KPI_CURATED.get(row["indicator_id"], {})
     subject = worse + str(curated.get("who", ""))
-    predicate = str(curated.get("worse", "haft ett sämre värde än {better} på ”" + title + "”")).format(better=better)
+    generic = "haft ett sämre värde än {better} på ”" + title + "”"
+    # the curated phrase describes the values ("väntat längre"): true only under the curated polarity, not when a
+    # user has set the other direction
+    phrase = curated.get("worse") if str(row.get("polarity")) == str(curated.get("polarity")) else None
+    predicate = str(phrase or generic).format(better=better)
     n = int(row["persistence"])
     if n == 1:
         span = f"det senaste året med värden ({latest}" + (f"; {averages})" if averages else ")")
@@ -186,8 +194,10 @@ def report_notes(gaps: pd.DataFrame, trend: pd.DataFrame | None = None) -> list[
     notes = []
     if "uncertainty" in gaps.columns and (gaps["uncertainty"] != "kan beräknas").any():
         notes.append(DESCRIPTIVE_CAVEAT)
+    counted = gaps["uncertainty"] == "kan beräknas" if "uncertainty" in gaps.columns else pd.Series(False, index=gaps.index)
     if "materiality" in gaps.columns and not gaps.empty:
-        limits = (gaps[gaps["materiality"] > 0].drop_duplicates("indicator_id")
+        # where the counts are known, Newcombe's interval decides instead of the threshold
+        limits = (gaps[(gaps["materiality"] > 0) & ~counted].drop_duplicates("indicator_id")
                   [["indicator_id", "unit", "materiality"]].itertuples(index=False))
         parts = list(dict.fromkeys(f"{format_threshold(t)} {difference_unit(u)}".strip() for _, u, t in limits))
         if parts:
@@ -195,6 +205,9 @@ def report_notes(gaps: pd.DataFrame, trend: pd.DataFrame | None = None) -> list[
             notes.append(f"En skillnad mellan kvinnor och män räknas som påtaglig först när den är minst {listed} "
                          "(beroende på indikatorns enhet); mindre skillnader kan bero på avrundning och slump och "
                          "kallas inte ett missgynnande.")
+    if counted.any():
+        notes.append("Där en fil anger antalen (täljare och nämnare) för kvinnor och män räknas en skillnad som påtaglig "
+                     "först när dess 95 % konfidensintervall (Newcombe) inte innehåller 0.")
     if trend is not None and not trend.empty:
         family = int(trend["tests_in_family"].max())
         if family > 1:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from jamlib.kpis import polarity_reason
-from jamlib.organisations import municipality_name
+from jamlib.organisations import municipality_name, organisation_id
 from jamlib.report.indicator_report import IndicatorReport
 from jamlib.vocabulary import Polarity, ReferenceKind
 
-__all__ = ["about_data", "about_paragraphs", "ABOUT_COLUMNS"]
+__all__ = ["about_data", "about_paragraphs", "about_sources", "ABOUT_COLUMNS"]
 
 ABOUT_COLUMNS = ["Indikator", "Id", "Definition", "Källa", "Enhet", "Riktning", "Varför", "Publicerad",
                  "Hämtad", "Jämförelse", "Jämförelsegruppens medlemmar", "Så bildas jämförelsevärdet", "Fil"]
@@ -64,7 +64,7 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
     """
     meta = metadata.set_index("kpi") if metadata is not None and not metadata.empty else pd.DataFrame()
     label, members, how = _reference_text(report)
-    ids = list(dict.fromkeys([*report.persistence["indicator_id"], *report.hidden["indicator_id"]]))
+    ids = report.indicator_ids
     rows = []
     for indicator in ids:
         own = report.gaps[report.gaps["indicator_id"] == indicator]
@@ -112,3 +112,38 @@ def about_paragraphs(about: pd.DataFrame) -> list[str]:
             text += f" Medlemmar: {first['Jämförelsegruppens medlemmar']}."
         paragraphs.append(f"{text} {first['Så bildas jämförelsevärdet']}".strip())
     return paragraphs
+
+
+def about_sources(report: IndicatorReport, data: pd.DataFrame, folders: list) -> pd.DataFrame:
+    """:func:`about_data` for a report read from these folders: Kolada's metadata and fetch date, and own files.
+
+    Parameters
+    ----------
+    report
+        The indicator report.
+    data
+        The indicator rows the report was made from (:func:`jamlib.load_indicator_folder`).
+    folders
+        The folders they were read from; the Kolada ones hold ``kpi.json`` and ``snapshot.toml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`about_data`; an own indicator names the file(s) it came from.
+    """
+    from pathlib import Path
+
+    from jamlib.ingest.kolada_metadata import read_kpi_metadata, snapshot_date
+
+    frames = [read_kpi_metadata(f) for f in folders if Path(f).is_dir()]
+    frames = [f for f in frames if not f.empty]
+    metadata = pd.concat(frames, ignore_index=True).drop_duplicates("kpi") if frames else None
+    fetched = next((d for d in (snapshot_date(f) for f in folders) if d), None)
+    files = None
+    if "source_file" in data.columns and "org_name" in data.columns:
+        codes = data["org_code"] if "org_code" in data.columns else pd.Series(None, index=data.index, dtype=object)
+        names = data["org_name"].astype(object)
+        own = codes.isna() & names.notna() & names.map(
+            lambda n: isinstance(n, str) and (n == report.org_name or organisation_id(n) == report.org_code))
+        files = data.loc[own, ["indicator_id", "source_file"]]
+    return about_data(report, metadata, fetched, files)

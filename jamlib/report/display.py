@@ -8,12 +8,14 @@ Swedish way by the caller (:func:`jamlib.formatting.format_decimal`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from jamlib.report._templates import render
 from jamlib.report.charts import table_html
 
-__all__ = ["show_heading", "show_paragraphs", "show_table", "find_folder"]
+__all__ = ["show_heading", "show_paragraphs", "show_table", "find_folder", "find_folders"]
 
 
 class _Html:
@@ -63,3 +65,22 @@ def find_folder(path: str) -> str:
         if candidate.exists():
             return str(candidate)
     return path
+
+
+def find_folders(paths: str) -> list[str]:
+    """:func:`find_folder` for each of several comma-separated folders.
+
+    The default folder of own statistics (``data/raw/indicators``) is left out when it does not
+    exist, since many projects have none; any other folder that is not found is returned as written,
+    so that the error that follows names it.
+    """
+    from jamlib.formatting import split_list
+    from jamlib.ingest.sources import DEFAULT_INDICATOR_FOLDERS
+
+    found = []
+    for path in split_list(paths):
+        folder = find_folder(path)
+        if folder == path and path in DEFAULT_INDICATOR_FOLDERS[1:] and not Path(path).exists():
+            continue
+        found.append(folder)
+    return found

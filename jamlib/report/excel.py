@@ -137,7 +137,7 @@ def report_sheets(report: IndicatorReport, about: pd.DataFrame | None = None,
         "Sammanfattning": pd.DataFrame({"Indikator": report.sentences["indicator_id"].to_numpy(),
                                         "Text": report.sentences["text"].to_numpy()}),
     }
-    ids = list(dict.fromkeys([*report.persistence["indicator_id"], *report.hidden["indicator_id"]]))
+    ids = report.indicator_ids
     for indicator in ids:
         sheets[f"Värden {indicator}"] = _values_sheet(report, indicator)
     notes = [f"Organisation: {report.org_name} ({report.org_code})",

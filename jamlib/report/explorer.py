@@ -114,7 +114,9 @@ def show_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[s
     """Show the explorer when a live Jupyter kernel can drive it; otherwise show nothing.
 
     Under ``jam batch`` (no kernel) a widget could not update and its fallback
-    output would only clutter the report, so nothing is shown there.
+    output would only clutter the report, so nothing is shown there. The explorer
+    moves between municipalities and regions; for a committee, company or unit
+    (no Kolada municipality code) it is not shown either.
 
     Returns
     -------
@@ -125,7 +127,7 @@ def show_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[s
     from IPython.display import display
 
     shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
+    if shell is None or getattr(shell, "kernel", None) is None or municipality_name(str(org_code)) is None:
         return False
     display(indicator_explorer(indicators, org_code, indicator_ids, reference))
     return True

@@ -11,19 +11,20 @@ display what this returns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppress_small_counts
-from jamlib.errors import DataFileError, NoDataError
+from jamlib.errors import NoDataError
 from jamlib.formatting import period_start
 from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
 from jamlib.analysis.gap_summary import summarise_gaps
 from jamlib.analysis.gaps import indicator_gaps
 from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
+from jamlib.analysis.proportions import proportion_gaps
 from jamlib.analysis.sex_shares import sex_share_trend
 from jamlib.analysis.reference import Reference, resolve_reference
+from jamlib.ingest.sources import load_indicator_folder
 
 __all__ = ["KARLSTAD_INDICATORS", "IndicatorReport", "indicator_report", "load_indicator_folder", "reference_series",
            "reference_means"]
@@ -57,6 +58,10 @@ class IndicatorReport:
         period's total where it may still be shown.
     threshold
         The disclosure threshold used.
+    intervals
+        Where an own file gives counts (numerator and denominator) for women and men:
+        :func:`jamlib.analysis.proportions.proportion_gaps` per indicator and period, from the
+        screened counts only (Wilson intervals per sex, Newcombe's for the difference, an exact test).
     """
 
     org_code: str
@@ -72,66 +77,12 @@ class IndicatorReport:
     suppressed_cells: int = 0
     hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex", "total"]))
     threshold: int = DEFAULT_THRESHOLD
+    intervals: pd.DataFrame = field(default_factory=lambda: proportion_gaps(pd.DataFrame(columns=["sex"])))
 
-
-def _folder_key(folder: Path) -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("data_*.json")))
-
-
-_FOLDER_CACHE: dict[tuple, pd.DataFrame] = {}
-
-
-def load_indicator_folder(folder: str | Path) -> pd.DataFrame:
-    """Load every Kolada data file (``data_*.json``) in a folder as validated indicator rows.
-
-    The bundled snapshot and a cache written by ``jam kolada fetch`` have the
-    same shape and load through this one function. When two files hold the same
-    municipality, KPI, year and sex (a fetched file beside the snapshot), the
-    value from the most recently written file is used.
-
-    When ``jam ingest`` has stored the folder (``data/raw/kolada`` with
-    ``data/processed`` beside ``data/raw``), the validated rows of every file whose
-    checksum is unchanged are read from the store; only new or changed files are
-    validated again. A processed folder itself (``data/processed``) may be given too.
-
-    Parameters
-    ----------
-    folder
-        Folder such as ``data/raw/kolada``, or a processed folder written by ``jam ingest``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows of :data:`jamlib.schemas.INDICATORS` plus ``source_file``/``source_row``.
-
-    Raises
-    ------
-    DataFileError
-        When the folder does not exist or holds no data files.
-    """
-    from jamlib.ingest.store import find_store, load_processed, stored_rows
-    from jamlib.ingest.validation import load
-
-    folder = Path(folder)
-    key = (str(folder.resolve()), _folder_key(folder)) if folder.is_dir() else None
-    if key in _FOLDER_CACHE:  # the same files as before: a copy of the validated rows
-        return _FOLDER_CACHE[key].copy()
-    files = sorted(folder.glob("data_*.json"), key=lambda p: (p.stat().st_mtime, p.name)) if folder.is_dir() else []
-    if not files and (folder / "manifest.json").is_file() and (folder / "indicators.parquet").is_file():
-        frames = [load_processed("indicators", folder)]
-    elif not files:
-        raise DataFileError(f"Mappen {folder} finns inte eller innehåller inga Kolada-filer (data_*.json).", str(folder))
-    else:
-        store = find_store(folder)
-        frames = []
-        for path in files:
-            stored = stored_rows(path, *store, kind="indicators") if store else None
-            frames.append(load(path, "indicators").data if stored is None else stored)
-    data = pd.concat(frames, ignore_index=True)
-    unique = data.drop_duplicates(subset=["org_code", "indicator_id", "period", "sex"], keep="last").reset_index(drop=True)
-    _FOLDER_CACHE.clear()
-    _FOLDER_CACHE[key] = unique
-    return unique.copy()
+    @property
+    def indicator_ids(self) -> list[str]:
+        """The report's indicators in its order: those with values shown, then those only hidden."""
+        return list(dict.fromkeys([*self.persistence["indicator_id"], *self.hidden["indicator_id"]]))
 
 
 def indicator_report(
@@ -233,9 +184,13 @@ def indicator_report(
     persistence, trend, comparison, sentences = (summary.persistence, summary.trend, summary.comparison,
                                                  summary.sentences)
     shares = _count_shares(indicators, code, ids, until)
-    if not shares.empty:
-        extra = shares.set_index("indicator_id")["text"]
-        sentences = sentences.assign(text=[f"{text} {extra[i]}" if i in extra.index else text
+    intervals = _count_intervals(indicators, own)
+    extra = {}
+    for frame in (_latest_interval_sentences(intervals, own), shares):
+        for indicator, text in zip(frame["indicator_id"], frame["text"]):
+            extra[indicator] = f"{extra[indicator]} {text}" if indicator in extra else text
+    if extra:
+        sentences = sentences.assign(text=[f"{text} {extra[i]}" if i in extra else text
                                            for i, text in zip(sentences["indicator_id"], sentences["text"])])
     if suppressed_cells:
         notes.append(f"{suppressed_cells} värden för {name} vilar på färre än {threshold} personer (eller skulle "
@@ -243,7 +198,44 @@ def indicator_report(
     if notes:
         sentences = pd.concat([sentences, pd.DataFrame({"indicator_id": "", "text": notes})], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
-                           suppressed_cells, hidden, threshold)
+                           suppressed_cells, hidden, threshold, intervals)
+
+
+def _count_intervals(indicators: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    """Intervals and exact tests for the organisation's periods whose women's and men's counts are known."""
+    if "numerator" not in indicators.columns or "denominator" not in indicators.columns or own.empty:
+        return proportion_gaps(indicators.iloc[0:0])
+    keys = own[["org_code", "indicator_id", "period"]].drop_duplicates()
+    rows = indicators.merge(keys, on=["org_code", "indicator_id", "period"])
+    rows = rows[rows["numerator"].notna() & rows["denominator"].notna()]
+    result = proportion_gaps(rows)
+    return result[result["difference"].notna()].reset_index(drop=True)
+
+
+def _latest_interval_sentences(intervals: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    """A sentence per indicator on its latest period's shares and their 95 % intervals, where counts are known."""
+    from jamlib.formatting import format_decimal
+
+    rows = []
+    latest = own.assign(_start=own["period"].map(period_start)).sort_values("_start").groupby("indicator_id").tail(1)
+    for indicator, period in zip(latest["indicator_id"], latest["period"]):
+        match = intervals[(intervals["indicator_id"] == indicator) & (intervals["period"] == period)]
+        if match.empty:
+            continue
+        r = match.iloc[0]
+
+        def pct(value: float) -> str:
+            return format_decimal(value * 100)
+
+        excludes = r["difference_low"] > 0 or r["difference_high"] < 0
+        rows.append({"indicator_id": indicator, "text": (
+            f"Räknat på antalen {period}: kvinnor {pct(r['share_K'])} % (95 % konfidensintervall {pct(r['low_K'])}–"
+            f"{pct(r['high_K'])} %, {int(r['n_K'])} personer), män {pct(r['share_M'])} % ({pct(r['low_M'])}–"
+            f"{pct(r['high_M'])} %, {int(r['n_M'])} personer); skillnaden kvinnor − män är "
+            f"{format_decimal(r['difference'] * 100, sign=True)} procentenheter (95 % konfidensintervall "
+            f"{format_decimal(r['difference_low'] * 100, sign=True)} till {format_decimal(r['difference_high'] * 100, sign=True)}"
+            + (", som inte innehåller 0)." if excludes else ", som innehåller 0: skillnaden kan vara slumpmässig)."))})
+    return pd.DataFrame(rows, columns=["indicator_id", "text"])
 
 
 def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, until: str | None) -> pd.DataFrame:

@@ -135,6 +135,20 @@ def _display_table(own: pd.DataFrame, hidden: pd.DataFrame, threshold: int) -> p
     return table.loc[order].reset_index(drop=True)
 
 
+def _with_intervals(table: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """The table with the 95 % interval of the difference (percentage points), where counts are known."""
+    if intervals.empty:
+        return table
+    by_period = {str(p): (low, high) for p, low, high in
+                 zip(intervals["period"], intervals["difference_low"], intervals["difference_high"])}
+    cells = [f"{format_decimal(by_period[p][0] * 100, sign=True)} till {format_decimal(by_period[p][1] * 100, sign=True)}"
+             if p in by_period else "" for p in table["År"].astype(str)]
+    position = list(table.columns).index("Relativ skillnad") + 1
+    table = table.copy()
+    table.insert(position, "Skillnad, 95 % KI (procentenheter)", cells)
+    return table
+
+
 def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
     """The chart, table and sentences of one indicator in a report.
 
@@ -173,10 +187,12 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
 
         ranks = report_summary(report).set_index("indicator_id")["rank_text"]
         rank = str(ranks.get(indicator_id, ""))
+    table = _with_intervals(_display_table(own, hidden, report.threshold),
+                            report.intervals[report.intervals["indicator_id"] == indicator_id])
     return IndicatorView(
         org_code=report.org_code, org_name=report.org_name, indicator_id=indicator_id, title=title,
         unit=str(units.iloc[0]) if len(units) else None,
-        table=_display_table(own, hidden, report.threshold),
+        table=table,
         sentences=tuple(str(t) for t in texts),
         reference_label=report.reference.label if report.reference is not None else None,
         _chart_data=own.reset_index(drop=True),
@@ -188,5 +204,4 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
 
 def indicator_views(report: IndicatorReport) -> list[IndicatorView]:
     """Every indicator of a report, in the report's order."""
-    ids = list(dict.fromkeys([*report.persistence["indicator_id"], *report.hidden["indicator_id"]]))
-    return [indicator_view(report, i) for i in ids]
+    return [indicator_view(report, i) for i in report.indicator_ids]

@@ -47,15 +47,18 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from jamlib.errors import JamlibError, ParameterError
 from jamlib.vocabulary import BatchStatus
 from jamlib.files import atomic_write, inside, safe_filename
 from jamlib.report.html import IndexEntry, export_html, write_index
-from jamlib.organisations import municipalities, municipality_name
-from jamlib.organisations import check_municipality_code
+from jamlib.organisations import (check_municipality_code, municipalities, municipality_name, organisation_table,
+                                  resolve_organisation)
 from jamlib.run.parameters import check_parameter_names, check_parameter_values, notebook_parameters
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["BatchResult", "Job", "run_batch", "run_jobs", "select_organisations", "start_method", "run_report",
            "START_METHOD_ENV"]
@@ -138,13 +141,18 @@ def start_method(requested: str | None = None) -> str:
 
 
 def select_organisations(org: list[str] | None = None, group: str | None = None, lan: str | None = None,
-                         all_municipalities: bool = False) -> list[tuple[str, str]]:
-    """Codes and names for a batch: a list, a Kolada group, a county, or all 290 municipalities.
+                         all_municipalities: bool = False,
+                         organisations: "pd.DataFrame | None" = None) -> list[tuple[str, str]]:
+    """Ids and names for a batch: a list, a Kolada group, a county, or all 290 municipalities.
 
     Parameters
     ----------
     org
-        Codes (``"0180"``; ``180`` is repaired), or comma-separated texts of codes.
+        Codes (``"0180"``; ``180`` is repaired) or names of organisations as written in the data
+        (``"Kfast AB"``, ``"Socialnämnden Eskilstuna"``), or comma-separated texts of codes.
+    organisations
+        :func:`jamlib.organisations.organisation_table` to find names in (committees, companies and
+        units without a Kolada code); default Kolada's municipalities and regions only.
     group
         Kolada group id (``"G176581"``) or exact title.
     lan
@@ -180,14 +188,23 @@ def select_organisations(org: list[str] | None = None, group: str | None = None,
         if members.empty:
             raise ParameterError(f"Kolada-gruppen {group!r} finns inte. Se jam kolada groups.")
         codes.extend(members)
+    named: dict[str, str] = {}
     for item in org or []:
-        for part in str(item).split(","):
-            if part.strip():
-                codes.append(check_municipality_code(part.strip(), "--org"))
+        # a name may hold a comma ("Kfast AB, Eskilstuna"): split only a text of codes
+        parts = str(item).split(",") if all(p.strip().isdigit() for p in str(item).split(",")) else [str(item)]
+        for part in (p.strip() for p in parts):
+            if part.isdigit():
+                codes.append(check_municipality_code(part, "--org"))
+            elif part:
+                found = resolve_organisation(part, organisations, "--org")
+                if found.is_kolada:
+                    codes.append(found.id)
+                else:
+                    named[found.id] = found.name
     codes = list(dict.fromkeys(codes))
-    if not codes:
+    if not codes and not named:
         raise ParameterError("Inga organisationer valda: ange --org, --group, --lan eller --all.")
-    return [(c, municipality_name(c) or c) for c in codes]
+    return [(c, municipality_name(c) or c) for c in codes] + list(named.items())
 
 
 def _prewarm(notebook: Path, parameters: dict) -> None:
@@ -205,17 +222,52 @@ def _prewarm(notebook: Path, parameters: dict) -> None:
     from jamlib.report.indicator_report import load_indicator_folder
 
     vega_bundle()
-    declared = notebook_parameters(notebook)
-    if "datamapp" in declared:
-        import ast
-
-        folder = parameters.get("datamapp", ast.literal_eval(declared["datamapp"]))
-        from jamlib.report.display import find_folder
-
+    folders = _notebook_folders(notebook, parameters)
+    if folders is not None:
         try:
-            load_indicator_folder(find_folder(str(folder)))
+            load_indicator_folder(folders)
         except JamlibError:
             pass  # each report will then say what is wrong
+
+
+def _notebook_folders(notebook: Path, parameters: dict) -> list[str] | None:
+    """The indicator folders a notebook run will read (its ``datamapp``), or ``None`` when it has none."""
+    import ast
+
+    from jamlib.report.display import find_folders
+
+    declared = notebook_parameters(notebook)
+    if "datamapp" not in declared:
+        return None
+    return find_folders(str(parameters.get("datamapp", ast.literal_eval(declared["datamapp"]))))
+
+
+def batch_organisation_table(notebook: str | Path, parameters: dict | None = None) -> "pd.DataFrame":
+    """Every organisation a batch of ``notebook`` can name: Kolada's, the user's own table and those in its data.
+
+    The data are the notebook's indicator folders (parameter ``datamapp``) and its organisation table
+    (parameter ``organisationer``), as given in ``parameters`` or declared in the notebook.
+
+    Raises
+    ------
+    DataFileError, ValidationError
+        When the data cannot be read.
+    """
+    import ast
+
+    from jamlib.ingest.sources import DEFAULT_ORGANISATION_FOLDER, load_organisation_folder
+    from jamlib.report.display import find_folder
+    from jamlib.report.indicator_report import load_indicator_folder
+
+    parameters = parameters or {}
+    notebook = Path(notebook)
+    declared = notebook_parameters(notebook)
+    folders = _notebook_folders(notebook, parameters)
+    data = load_indicator_folder(folders) if folders else None
+    own_folder = parameters.get("organisationer", ast.literal_eval(declared["organisationer"])
+                                if "organisationer" in declared else DEFAULT_ORGANISATION_FOLDER)
+    own = load_organisation_folder(find_folder(str(own_folder))) if own_folder else None
+    return organisation_table(data=data, own=own)
 
 
 def _log_path(out_dir: Path, job: Job) -> Path:
