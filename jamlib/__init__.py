@@ -24,7 +24,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from jamlib import _imports
+
 __version__ = "0.2.0"
+
+_imports.install()  # altair without an unused 1–3 s grammar (see jamlib._imports)
 
 #: Public name -> module that defines it.
 _PUBLIC: dict[str, str] = {

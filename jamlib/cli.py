@@ -439,6 +439,31 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_organisations(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from jamlib.ingest.sources import load_organisation_folder
+    from jamlib.organisations import organisation_table, with_organisation_ids
+    from jamlib.report.indicator_report import load_indicator_folder
+    from jamlib.run.batch import chosen_by_type_or_parent
+
+    data = load_indicator_folder(args.data)
+    table = organisation_table(data=data, own=load_organisation_folder(args.organisations))
+    with_data = set(with_organisation_ids(data, table)["org_code"].dropna().astype(str))
+    names = table.set_index("id")["name"].to_dict()
+    if args.typ or args.under:
+        chosen = {i for i, _, _ in chosen_by_type_or_parent(table, args.typ, args.under)}
+        table = table[table["id"].isin(chosen)]
+    if not args.alla:
+        table = table[table["id"].isin(with_data) | ~table["type"].isin(["kommun", "region", "riket"])]
+    frame = pd.DataFrame({
+        "id": table["id"], "namn": table["name"], "typ": table["type"].astype(str),
+        "överordnad": [names.get(p, p) if p else "" for p in table["parent"]],
+        "har indikatordata": ["ja" if i in with_data else "nej" for i in table["id"]]})
+    _print_frame(frame.reset_index(drop=True), args.format)
+    return 0
+
+
 def _kolada_client(args: argparse.Namespace):
     from jamlib.ingest.kolada_client import KoladaClient
 
@@ -580,12 +605,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.namn or args.alla_i:
         return _cmd_batch_named(args)
     parameters = _parse_parameters(args.param)
-    table = None
-    if any(not part.strip().isdigit() for item in args.org or [] for part in str(item).split(",")):
+    table, with_data = None, None
+    if args.typ or args.under or any(not part.strip().isdigit() for item in args.org or []
+                                     for part in str(item).split(",")):
         from jamlib.run.batch import batch_organisation_table
 
-        table = batch_organisation_table(notebook, parameters)  # names: also those in the notebook's data
-    organisations = select_organisations(args.org, args.group, args.lan, args.all, table)
+        table, with_data = batch_organisation_table(notebook, parameters)  # also the organisations in its data
+    organisations = select_organisations(args.org, args.group, args.lan, args.all, table, org_type=args.typ,
+                                         parent=args.under, all_regions=args.alla_regioner, with_data=with_data)
     if "interaktiv" in notebook_parameters(notebook):
         parameters.setdefault("interaktiv", False)
     out = Path(args.out) if args.out else Path("outputs") / notebook.stem
@@ -1006,6 +1033,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(p)
     p.set_defaults(func=_cmd_gaps)
 
+    p = sub.add_parser("organisations", help="organisationer som kan rapporteras: kommuner, regioner, nämnder, bolag, enheter",
+                       description="Listar organisationerna i er organisationstabell (data/raw/organisations) och i "
+                                   "indikatordata, med typ, överordnad och om de har indikatordata. Namnen och id:n "
+                                   "går att ge till jam gaps --org och jam batch --org. Kommuner och regioner utan "
+                                   "data visas med --alla.",
+                       epilog="Exempel: jam organisations --under Eskilstuna")
+    p.add_argument("--typ", help="bara en typ: nämnd, förvaltning, bolag, skola, enhet, kommun, region, annan")
+    p.add_argument("--under", metavar="ORGANISATION", help="bara de som ligger under en organisation, i alla led")
+    p.add_argument("--alla", action="store_true", help="också kommuner och regioner utan indikatordata")
+    p.add_argument("--data", action="append", help="mappar med indikatorfiler (standard: data/raw/kolada och "
+                                                   "data/raw/indicators)")
+    p.add_argument("--organisations", default="data/raw/organisations", help="mapp med er organisationstabell")
+    add_format(p)
+    p.set_defaults(func=_cmd_organisations)
+
     kolada = sub.add_parser("kolada", help="sök och hämta nyckeltal från Kolada (sparas i data/raw/kolada)")
     ksub = kolada.add_subparsers(dest="kolada_command", metavar="KOMMANDO")
     ksub.required = True
@@ -1091,6 +1133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", help="Kolada-grupp (id eller titel), t.ex. G176581")
     p.add_argument("--lan", help="län: de två första siffrorna i kommunkoden, t.ex. 17 för Värmland")
     p.add_argument("--all", action="store_true", help="alla 290 kommuner")
+    p.add_argument("--alla-regioner", action="store_true", help="alla 21 regioner")
+    p.add_argument("--typ", help="alla organisationer av en typ som har data: nämnd, förvaltning, bolag, skola, enhet, "
+                                 "kommun, region eller annan (från er organisationstabell och data)")
+    p.add_argument("--under", metavar="ORGANISATION",
+                   help="alla organisationer med data under en annan, i alla led, t.ex. --under Eskilstuna "
+                        "(nämnder och bolag) eller --under \"Eskilstuna Kommunföretag AB\"")
     p.add_argument("--namn", action="append", metavar="ORGANISATION",
                    help="organisation utan kommunkod (nämnd, bolag) efter namn; kan upprepas")
     p.add_argument("--alla-i", metavar="FIL", help="varje organisation i denna datafil eller mapp (resultatkedja, "

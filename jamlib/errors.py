@@ -18,7 +18,22 @@ __all__ = ["JamlibError", "DataFileError", "ValidationError", "ParameterError", 
 
 
 class JamlibError(Exception):
-    """Root of every error that jamlib raises on purpose."""
+    """Root of every error that jamlib raises on purpose.
+
+    In JupyterLab (IPython) the error is shown as its Swedish message, not as a Python traceback: a
+    strategist who typed a wrong code sees "Fel: ..." and what to do, nothing else.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        lines = [f"Fel: {self}"]
+        failures = getattr(self, "failures", None)
+        if failures is not None and len(failures):
+            lines += [f"  {row.get('file', '')} rad {row.get('row', '')}, {row.get('column', '')} = "
+                      f"{row.get('value', '')!s}: {row.get('message', '')}"
+                      for row in failures.head(20).to_dict("records")]
+            if len(failures) > 20:
+                lines.append(f"  ... och {len(failures) - 20} till (jam validate visar alla).")
+        return lines
 
 
 class DataFileError(JamlibError):

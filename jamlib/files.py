@@ -185,6 +185,23 @@ def safe_cell(value: object) -> object:
     return _neutralise_line(value)
 
 
+def _safe_column(series: pd.Series) -> pd.Series:
+    """:func:`safe_cell` on every cell, worked out once per distinct text (a failure list repeats most texts)."""
+    try:
+        distinct = set(series.to_numpy(dtype=object))
+    except TypeError:  # unhashable cells (lists): one by one
+        return series.map(safe_cell)
+    changed = {}
+    for value in distinct:
+        if isinstance(value, str) and (value.startswith(_FORMULA_START) or "\r" in value or "\n" in value):
+            safe = safe_cell(value)
+            if safe != value:
+                changed[value] = safe
+    if not changed:
+        return series
+    return series.map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
+
+
 def excel_csv(frame: pd.DataFrame) -> bytes:
     """``frame`` as the bytes of a CSV that Swedish Excel opens, with no cell that can run as a formula.
 
@@ -204,8 +221,11 @@ def excel_csv(frame: pd.DataFrame) -> bytes:
 
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell)
+        cells = safe[column]
+        if cells.dtype == object or pd.api.types.is_string_dtype(cells):
+            made_safe = _safe_column(cells)
+            if made_safe is not cells:
+                safe[column] = made_safe
     safe.columns = [safe_cell(str(c)) for c in safe.columns]
     return safe.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n").encode("utf-8-sig")
 

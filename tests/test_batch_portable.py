@@ -179,7 +179,7 @@ def test_jam_demo_gives_the_same_reports_and_index_without_fork(tmp_path):
         result = subprocess.run(command + ["demo", "--processed", str(tmp_path / f"data_{method}"), "--out", str(out)],
                                 cwd=ROOT, capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        assert "14 av 14 rapporter klara" in result.stdout
+        assert "16 av 16 rapporter klara" in result.stdout  # 14 + Rekarnebygymnasiet and Kfast AB (own statistics)
         outcomes[method] = (sorted(p.name for p in out.glob("*.html")), _statuses(out))
     assert outcomes["fork"] == outcomes["spawn"]
-    assert len(outcomes["spawn"][0]) == 15 and set(s for _, s in outcomes["spawn"][1].values()) == {"klar"}
+    assert len(outcomes["spawn"][0]) == 17 and set(s for _, s in outcomes["spawn"][1].values()) == {"klar"}

@@ -156,6 +156,8 @@ def test_bundled_company_and_school_reports_come_from_their_own_files():
     # the file says the count of pupils is neutral: no sex is disadvantaged, and no "set the polarity" advice
     assert "indikatorn är angiven som neutral" in text and "ange polaritet" not in text
     assert "5 av 62" in text  # the share of girls over time, with its counts
+    ci = stats.binomtest(12, 77).proportion_ci(confidence_level=0.95, method="wilson")
+    assert f"12 av 77; 95 % konfidensintervall {_pct(ci.low)}–{_pct(ci.high)} %" in text
 
 
 def test_a_polarity_set_against_the_curated_one_does_not_borrow_its_words():
@@ -180,3 +182,36 @@ def test_several_folders_and_the_defaults(tmp_path, monkeypatch):
         jamlib.load_indicator_folder(None)
     pd.testing.assert_frame_equal(jamlib.load_indicator_folder(RAW / "kolada"),
                                   jamlib.load_indicator_folder(str(RAW / "kolada")))
+
+
+def test_a_batch_of_everything_under_eskilstuna_with_data_and_the_organisation_list(project):
+    out = project / "under"
+    done = _jam(project, "batch", str(ROOT / "notebooks" / "indikatorrapport.ipynb"), "--under", "Eskilstuna",
+                "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "för 2 organisationer" in done.stdout  # Kfast AB and Rekarnebygymnasiet: the others have no data
+    names = sorted(p.name for p in out.glob("*.html"))
+    assert names == ["index.html", "kfast-ab_kfast_ab_eskilstuna_kommunfastigheter_ab.html",
+                     "rekarnebygymnasiet_rekarnebygymnasiet.html"], names
+    listed = _jam(project, "organisations", "--typ", "skola")
+    assert listed.returncode == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if "Rekarnebygymnasiet" in line)
+    assert "Gymnasienämnden" in row and row.rstrip().endswith("ja")
+    refused = _jam(project, "batch", str(ROOT / "notebooks" / "indikatorrapport.ipynb"), "--typ", "nämnd",
+                   "--under", "Eskilstuna", "--out", str(project / "inga"))
+    assert refused.returncode == 2 and "Inga organisationer med data passar typen nämnd" in refused.stderr
+
+
+def test_in_jupyterlab_a_jamlib_error_shows_the_swedish_message_not_a_traceback(tmp_path, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    folder = tmp_path / "indicators"
+    folder.mkdir()
+    (folder / "enkat.csv").write_text(_survey_text().replace(";101;160;", ";101;etthundrasextio;"), encoding="utf-8")
+    shell = InteractiveShell.instance()
+    result = shell.run_cell(f"import jamlib\njamlib.load_indicator_folder({str(folder)!r})")
+    shown = capsys.readouterr()
+    assert isinstance(result.error_in_exec, jamlib.JamlibError)
+    text = shown.out + shown.err
+    assert text.startswith("Fel: enkat.csv") and "etthundrasextio" in text and "nämnare" in text
+    assert "Traceback" not in text and "File " not in text

@@ -48,8 +48,8 @@ def test_every_notebook_declares_its_parameters_and_checks_them():
         declared = notebook_parameters(path)
         assert declared, path.name
         source = "".join(c.source for c in nbformat.read(path, 4).cells if c.cell_type == "code")
-        if "kommunkod" in declared:
-            assert "check_municipality_code(kommunkod)" in source
+        if "kommunkod" in declared:  # checked at once, or resolved as a code or a name (resolve_organisation)
+            assert "check_municipality_code(kommunkod)" in source or "indicator_report(data, kommunkod" in source
 
 
 # -- the plain papermill CLI (a real kernel), non-default parameters ---------------

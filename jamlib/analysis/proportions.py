@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from jamlib.errors import JamlibError
 
@@ -71,6 +70,8 @@ def wilson_interval(successes: int, total: int, confidence: float = 0.95) -> tup
     k, n = _check_counts(successes, total)
     if n == 0:
         raise JamlibError("Nämnaren är 0: det finns ingen andel och inget intervall.")
+    from scipy import stats  # here, not at the top: importing scipy.stats costs more than pandas
+
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
     return float(ci.low), float(ci.high)
 
@@ -141,6 +142,8 @@ def exact_test(successes_1: int, total_1: int, successes_2: int, total_2: int) -
     k2, n2 = _check_counts(successes_2, total_2)
     if n1 == 0 or n2 == 0:
         raise JamlibError("En av grupperna har nämnaren 0; då går det inte att jämföra andelarna.")
+    from scipy import stats  # here, not at the top: importing scipy.stats costs more than pandas
+
     table = np.array([[k1, k2], [n1 - k1, n2 - k2]])
     if k1 + k2 == 0 or k1 + k2 == n1 + n2:
         return ExactTest("Boschloo" if n1 + n2 <= _BOSCHLOO_LIMIT else "Fisher", 1.0)

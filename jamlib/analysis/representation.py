@@ -47,7 +47,6 @@ import math
 import re
 
 import pandas as pd
-from scipy import stats
 
 from jamlib.analysis.disclosure import DEFAULT_THRESHOLD, suppression_label
 from jamlib.errors import JamlibError, ParameterError
@@ -182,6 +181,8 @@ def exact_interval(successes: int, total: int, confidence: float = 0.95) -> tupl
     """
     if total <= 0:
         return math.nan, math.nan
+    from scipy import stats  # here, not at the top: importing scipy.stats costs more than pandas
+
     ci = stats.binomtest(int(successes), int(total)).proportion_ci(confidence_level=confidence, method="exact")
     return float(ci.low), float(ci.high)
 

@@ -106,7 +106,8 @@ def sex_share_trend(indicators: pd.DataFrame, sex: str = "K") -> pd.DataFrame:
         first, last = group.iloc[0], group.iloc[-1]
         word = "kvinnor" if sex == "K" else "män"
         text = (f"Andelen {word} var {format_decimal(first['share'])} % ({int(first['count'])} av {int(first['total'])}) "
-                f"{first['period']} och {format_decimal(last['share'])} % ({int(last['count'])} av {int(last['total'])}) "
+                f"{first['period']} och {format_decimal(last['share'])} % ({int(last['count'])} av {int(last['total'])}; "
+                f"95 % konfidensintervall {format_decimal(last['low'])}–{format_decimal(last['high'])} %) "
                 f"{last['period']}.")
         p_value = minimum_p = np.nan
         if len(group) >= 2 and group["total"].sum() > 0:

@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from jamlib.formatting import format_decimal, sentence_start
 
@@ -171,6 +170,8 @@ def compare_independent(first: np.ndarray, second: np.ndarray, what: str) -> Gro
         Difference of means ``first − second``, exact two-sided p-value over all
         ``C(n1 + n2, n1)`` relabellings, Cliff's delta.
     """
+    from scipy import stats  # here, not at the top: importing scipy.stats costs more than pandas
+
     a = np.asarray(first, dtype=float)
     b = np.asarray(second, dtype=float)
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
@@ -214,6 +215,8 @@ def compare_paired(changes: np.ndarray, what: str) -> GroupTest:
         share of organisations moving in the mean's direction minus the share
         moving against it.
     """
+    from scipy import stats  # here, not at the top: importing scipy.stats costs more than pandas
+
     d = np.asarray(changes, dtype=float)
     d = d[~np.isnan(d)]
     n = (int(d.size),)

@@ -193,14 +193,29 @@ def adjust_p_values(p_values: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Adjusted p-values (``scipy.stats.false_discovery_control``, method ``"bh"``).
     """
-    from scipy import stats
-
     p = np.asarray(p_values, dtype=float)
     out = np.full(p.shape, np.nan)
     made = ~np.isnan(p)
     if made.any():
-        out[made] = stats.false_discovery_control(p[made], method="bh")
+        out[made] = _benjamini_hochberg(p[made])
     return out
+
+
+def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """``scipy.stats.false_discovery_control(p, method="bh")`` step by step, without importing scipy.stats.
+
+    Importing scipy.stats costs more than importing pandas, and this is all a report needs of it;
+    ``tests/test_import_costs.py`` checks that the results are exactly scipy's.
+    """
+    if p.size <= 1:
+        return p.copy()
+    order = np.argsort(p)
+    m = p.size
+    adjusted = p[order] * (m / np.arange(1, m + 1, dtype=float))
+    np.minimum.accumulate(adjusted[::-1], out=adjusted[::-1])
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return np.clip(out, 0.0, 1.0)
 
 
 _MOVING = re.compile(r"(\d+)\s*-?\s*års?(?:m\b|medel)", re.IGNORECASE)

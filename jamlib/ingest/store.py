@@ -97,8 +97,12 @@ def _slug(relative: Path) -> str:
 
 
 def _counts(failures: pd.DataFrame, severity: str) -> dict[str, int]:
-    subset = failures[failures["severity"] == severity]
-    return {str(k): int(v) for k, v in subset["rule"].value_counts().items()}
+    """Failures per rule of one severity, most frequent first (ties in the order found), as ``value_counts``."""
+    found: dict[str, int] = {}
+    for level, rule in zip(failures["severity"].tolist(), failures["rule"].tolist()):
+        if level == severity:
+            found[str(rule)] = found.get(str(rule), 0) + 1
+    return dict(sorted(found.items(), key=lambda item: -item[1]))  # sorted() is stable
 
 
 # --------------------------------------------------------------------------- Arrow schemas
@@ -146,6 +150,9 @@ def _failure_table(failures: pd.DataFrame):
         column = failures[name]
         if name == "row":
             arrays.append(pa.array(column.astype("Int64"), type=pa.int64(), from_pandas=True))
+            continue
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:  # pandas' text: Arrow already
+            arrays.append(pa.array(column, from_pandas=True).cast(pa.string()))
             continue
         values = column.astype(object).where(column.notna(), None).tolist()
         try:

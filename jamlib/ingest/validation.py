@@ -365,6 +365,10 @@ def _text_column(series: pd.Series) -> pd.Series:
     """A column of text cells (``str`` or ``None``, object dtype) as it stood in the file."""
     if series.dtype == object and all(v is None or isinstance(v, str) for v in series):
         return series
+    if isinstance(series.dtype, pd.CategoricalDtype):  # each category once (code -1, a missing cell, is the last)
+        texts = np.empty(len(series.cat.categories) + 1, dtype=object)
+        texts[:] = [*_text_values(series.cat.categories.astype(object)), None]
+        return pd.Series(texts[series.cat.codes.to_numpy()], index=series.index, dtype=object)
     return pd.Series(_text_values(series.astype(object)), index=series.index, dtype=object)
 
 
@@ -568,9 +572,10 @@ def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, st
                 cell = column.cells[order[text]]
                 if cell.rule is None and str(text).strip().lower() != str(cell.value).lower():
                     normalised.append({"column": header, "from": str(text).strip(), "to": cell.value, "rows": int(count)})
+    # copy=False: the arrays are new and used by nobody else (copying them costs a tenth of a national ingest)
     table = pd.DataFrame({name: pd.Series(values, dtype="float64" if isinstance(values, np.ndarray)
-                                          and values.dtype == np.float64 else object)
-                          for name, values in parsed.items()})
+                                          and values.dtype == np.float64 else object, copy=False)
+                          for name, values in parsed.items()}, copy=False)
     return table, columns, normalised
 # --------------------------------------------------------------------------- stage 4: table checks
 
@@ -757,12 +762,13 @@ def _check_sex_completeness(ctx: _Context) -> None:
         return
     positions = np.flatnonzero(valid)
     org, indicator, period = org[valid], indicator[valid], period[valid]
-    sex_code = np.array(sex_texts, dtype=object)[sex[valid]]
+    sex_ids = sex[valid]
+    is_sex = {s: sex_ids == (sex_texts.index(s) if s in sex_texts else -1) for s in ("K", "M", "T")}  # integer compares
     groups = _combine(org, indicator, period)
     pairs = _combine(org, indicator)
     size = int(groups.max()) + 1
-    has = {s: np.bincount(groups, weights=(sex_code == s), minlength=size) > 0 for s in ("K", "M", "T")}
-    pair_split = np.bincount(pairs, weights=(sex_code == "K") | (sex_code == "M")) > 0
+    has = {s: np.bincount(groups, weights=is_sex[s], minlength=size) > 0 for s in ("K", "M", "T")}
+    pair_split = np.bincount(pairs, weights=is_sex["K"] | is_sex["M"]) > 0
     _, first = np.unique(groups, return_index=True)  # groups are numbered by first appearance
     k, m, t = has["K"], has["M"], has["T"]
     km_without_t = k & m & ~t
@@ -771,15 +777,20 @@ def _check_sex_completeness(ctx: _Context) -> None:
     one_sex = ~t & (k ^ m)
     flagged = np.flatnonzero(km_without_t | t_and_one | only_t | one_sex)
     rows, values, messages = [], [], []
-    for g in flagged:
-        f = first[g]
-        o, ind, per = org_texts[org[f]], indicator_texts[indicator[f]], period_texts[period[f]]
-        sexes = "".join(s for s in ("K", "M", "T") if has[s][g])
-        if km_without_t[g]:
+    firsts = first[flagged]
+    # Python lists, not NumPy scalars, in the loop over flagged groups (a national file flags thousands).
+    sexes_of = [("K" if a else "") + ("M" if b else "") + ("T" if c else "")
+                for a, b, c in zip(k[flagged].tolist(), m[flagged].tolist(), t[flagged].tolist())]
+    for f, sexes, o, ind, per, both_missing_t, t_one, t_only, has_k in zip(
+            firsts.tolist(), sexes_of, org_texts[org[firsts]].tolist(),
+            np.asarray(indicator_texts, dtype=object)[indicator[firsts]].tolist(),
+            np.asarray(period_texts, dtype=object)[period[firsts]].tolist(), km_without_t[flagged].tolist(),
+            t_and_one[flagged].tolist(), only_t[flagged].tolist(), k[flagged].tolist()):
+        if both_missing_t:
             message = f"{ind} {per} för {o}: K och M finns men inte T (totalt)."
-        elif t_and_one[g]:
-            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if k[g] else 'K'} saknas."
-        elif only_t[g]:
+        elif t_one:
+            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if has_k else 'K'} saknas."
+        elif t_only:
             message = f"{ind} {per} för {o}: bara T (totalt) finns, fast indikatorn är könsuppdelad andra år."
         else:
             message = f"{ind} {per} för {o}: bara ett kön ({sexes}) finns, varken det andra könet eller T."
@@ -906,9 +917,9 @@ def _typed(schema: TableSchema, parsed: pd.DataFrame, columns: dict[str, _Parsed
         elif col.kind == "int_list":
             lists = np.empty(n, dtype=object)
             lists[:] = [[] if v is None else list(v) for v in parsed[col.name].to_numpy(dtype=object)[kept]]
-            out[col.name] = pd.Series(lists, dtype=object)
+            out[col.name] = pd.Series(lists, dtype=object, copy=False)
         else:
-            out[col.name] = pd.Series(parsed[col.name].to_numpy(dtype=object)[kept], dtype=object)
+            out[col.name] = pd.Series(parsed[col.name].to_numpy(dtype=object)[kept], dtype=object, copy=False)
     return out
 
 
@@ -961,9 +972,11 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
         texts = [None if m is pd.NA else MOMENTS[int(m)] for m in moments]  # a list: typed as before (str)
         typed = {k: v for name, value in typed.items()
                  for k, v in ([(name, value), ("moment_text", texts)] if name == "moment" else [(name, value)])}
-    typed["source_file"] = frame[FILE].to_numpy(dtype=object)[kept]
+    files = frame[FILE]
+    # pandas' own text column taken as it is: no detour through a Python string per row
+    typed["source_file"] = files.array[kept] if files.dtype == "str" else files.to_numpy(dtype=object)[kept]
     typed["source_row"] = frame[ROW].to_numpy(dtype="int64")[kept]
-    data = pd.DataFrame(typed)
+    data = pd.DataFrame(typed, copy=False)
     result = ValidationResult(kind, label, data, quarantine, failure_table,
                               pd.DataFrame(normalised, columns=["column", "from", "to", "rows"]),
                               rows_read=rows_read, notes=notes, reshaping=reshaping)

@@ -55,7 +55,8 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
     fetched
         When the values were fetched (the snapshot date), if known.
     files
-        ``indicator_id`` and ``source_file`` of own data, if any: the file each indicator came from.
+        ``indicator_id`` and ``source_file`` of own data, if any: the file each indicator came from (and
+        ``source``, the file's own "Källa" column, shown as the source when given).
 
     Returns
     -------
@@ -71,16 +72,19 @@ def about_data(report: IndicatorReport, metadata: pd.DataFrame | None = None, fe
         info = meta.loc[indicator] if indicator in meta.index else None
         polarity = Polarity(own["polarity"].iloc[0]) if not own.empty and own["polarity"].iloc[0] in set(Polarity) \
             else Polarity.UNKNOWN
-        source_files = ""
+        source_files = own_source = ""
         if files is not None and not files.empty:
-            source_files = ", ".join(sorted(set(files.loc[files["indicator_id"] == indicator, "source_file"].dropna())))
+            mine = files[files["indicator_id"] == indicator]
+            source_files = ", ".join(sorted(set(mine["source_file"].dropna())))
+            if "source" in mine.columns:  # what the file's own "Källa" column says
+                own_source = "; ".join(dict.fromkeys(str(v) for v in mine["source"].dropna() if str(v).strip()))
         title = (info["title"] if info is not None and info["title"] else
                  (own["indicator_title"].dropna().iloc[0] if not own.empty and own["indicator_title"].notna().any()
                   else indicator))
         rows.append({
             "Indikator": title, "Id": indicator,
             "Definition": info["description"] if info is not None else "",
-            "Källa": (info["source"] or "Kolada (RKA)") if info is not None else ("Egen statistik" if source_files else ""),
+            "Källa": (info["source"] or "Kolada (RKA)") if info is not None else (own_source or ("Egen statistik" if source_files else "")),
             "Enhet": own["unit"].dropna().iloc[0] if not own.empty and own["unit"].notna().any() else "",
             "Riktning": _DIRECTION[polarity],
             "Varför": polarity_reason(indicator) if polarity != Polarity.UNKNOWN else "",
@@ -145,5 +149,5 @@ def about_sources(report: IndicatorReport, data: pd.DataFrame, folders: list) ->
         names = data["org_name"].astype(object)
         own = codes.isna() & names.notna() & names.map(
             lambda n: isinstance(n, str) and (n == report.org_name or organisation_id(n) == report.org_code))
-        files = data.loc[own, ["indicator_id", "source_file"]]
+        files = data.loc[own, [c for c in ("indicator_id", "source_file", "source") if c in data.columns]]
     return about_data(report, metadata, fetched, files)

@@ -60,7 +60,8 @@ from jamlib.run.parameters import check_parameter_names, check_parameter_values,
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BatchResult", "Job", "run_batch", "run_jobs", "select_organisations", "start_method", "run_report",
+__all__ = ["BatchResult", "Job", "run_batch", "run_jobs", "select_organisations", "chosen_by_type_or_parent",
+           "batch_organisation_table", "start_method", "run_report",
            "START_METHOD_ENV"]
 
 #: Environment variable that forces the spawn path (``spawn``) where fork exists, e.g. to test it.
@@ -142,8 +143,10 @@ def start_method(requested: str | None = None) -> str:
 
 def select_organisations(org: list[str] | None = None, group: str | None = None, lan: str | None = None,
                          all_municipalities: bool = False,
-                         organisations: "pd.DataFrame | None" = None) -> list[tuple[str, str]]:
-    """Ids and names for a batch: a list, a Kolada group, a county, or all 290 municipalities.
+                         organisations: "pd.DataFrame | None" = None, *, org_type: str | None = None,
+                         parent: str | None = None, all_regions: bool = False,
+                         with_data: set[str] | None = None) -> list[tuple[str, str]]:
+    """Ids and names for a batch: a list, a Kolada group, a county, all municipalities or regions, a type, a parent.
 
     Parameters
     ----------
@@ -159,6 +162,17 @@ def select_organisations(org: list[str] | None = None, group: str | None = None,
         County code, the first two digits of its municipalities' codes (``"17"`` = Värmland).
     all_municipalities
         All municipalities (type K).
+    org_type
+        Every organisation of this type in ``organisations`` (``nämnd``, ``bolag``, ``skola``, ``enhet``,
+        ``förvaltning``, ``kommun``, ``region``, ``annan``).
+    parent
+        Every organisation under this one (a code, id or name), at any depth: ``"Eskilstuna"`` gives its
+        committees, its holding company and the companies under that.
+    all_regions
+        All 21 regions.
+    with_data
+        Ids that have data: organisations chosen by type or parent without data are left out (a list
+        given with ``org`` is kept as given, so that a report says what is missing).
 
     Returns
     -------
@@ -172,8 +186,19 @@ def select_organisations(org: list[str] | None = None, group: str | None = None,
     table = municipalities()
     kommuner = table[table["type"] == "K"]
     codes: list[str] = []
+    named: dict[str, str] = {}
     if all_municipalities:
         codes.extend(kommuner["code"])
+    if all_regions:
+        codes.extend(table.loc[(table["type"] == "L") & (table["code"] != "0000"), "code"])
+    if org_type or parent:
+        for ident, name, is_kolada in chosen_by_type_or_parent(organisations, org_type, parent):
+            if with_data is not None and ident not in with_data:
+                continue
+            if is_kolada:
+                codes.append(ident)
+            else:
+                named[ident] = name
     if lan:
         prefix = str(lan).strip().zfill(2)
         chosen = kommuner.loc[kommuner["code"].str.startswith(prefix), "code"]
@@ -188,7 +213,6 @@ def select_organisations(org: list[str] | None = None, group: str | None = None,
         if members.empty:
             raise ParameterError(f"Kolada-gruppen {group!r} finns inte. Se jam kolada groups.")
         codes.extend(members)
-    named: dict[str, str] = {}
     for item in org or []:
         # a name may hold a comma ("Kfast AB, Eskilstuna"): split only a text of codes
         parts = str(item).split(",") if all(p.strip().isdigit() for p in str(item).split(",")) else [str(item)]
@@ -203,8 +227,42 @@ def select_organisations(org: list[str] | None = None, group: str | None = None,
                     named[found.id] = found.name
     codes = list(dict.fromkeys(codes))
     if not codes and not named:
-        raise ParameterError("Inga organisationer valda: ange --org, --group, --lan eller --all.")
+        if org_type or parent:
+            raise ParameterError("Inga organisationer med data passar " + " och ".join(
+                t for t in (f"typen {org_type}" if org_type else "", f"'under {parent}'" if parent else "") if t)
+                + ". Se jam organisations för organisationstabellen.")
+        raise ParameterError("Inga organisationer valda: ange --org, --group, --lan, --all, --alla-regioner, --typ "
+                             "eller --under.")
     return [(c, municipality_name(c) or c) for c in codes] + list(named.items())
+
+
+def chosen_by_type_or_parent(organisations: "pd.DataFrame | None", org_type: str | None,
+                              parent: str | None) -> list[tuple[str, str, bool]]:
+    """(id, name, is a Kolada municipality or region) of every organisation of a type and/or under a parent."""
+    from jamlib.vocabulary import OrganisationType
+
+    table = organisation_table() if organisations is None else organisations
+    chosen = table
+    if org_type:
+        words = {t.value: t for t in OrganisationType}
+        if org_type.strip().lower() not in words:
+            raise ParameterError(f"--typ {org_type!r} finns inte. Välj bland: {', '.join(words)}.")
+        chosen = chosen[chosen["type"] == words[org_type.strip().lower()]]
+    if parent:
+        top = resolve_organisation(parent, table, "--under")
+        children: dict[str, list[str]] = {}
+        for ident, above in zip(table["id"], table["parent"]):
+            if above:
+                children.setdefault(str(above), []).append(str(ident))
+        below, queue = set(), [top.id]
+        while queue:
+            for child in children.get(queue.pop(), []):
+                if child not in below:
+                    below.add(child)
+                    queue.append(child)
+        chosen = chosen[chosen["id"].isin(below)]
+    return [(str(i), str(n), k is not None and not (isinstance(k, float) and k != k))
+            for i, n, k in zip(chosen["id"], chosen["name"], chosen["kolada_code"])]
 
 
 def _prewarm(notebook: Path, parameters: dict) -> None:
@@ -242,11 +300,13 @@ def _notebook_folders(notebook: Path, parameters: dict) -> list[str] | None:
     return find_folders(str(parameters.get("datamapp", ast.literal_eval(declared["datamapp"]))))
 
 
-def batch_organisation_table(notebook: str | Path, parameters: dict | None = None) -> "pd.DataFrame":
-    """Every organisation a batch of ``notebook`` can name: Kolada's, the user's own table and those in its data.
+def batch_organisation_table(notebook: str | Path, parameters: dict | None = None
+                             ) -> "tuple[pd.DataFrame, set[str] | None]":
+    """Every organisation a batch of ``notebook`` can name, and the ids of those with indicator data.
 
-    The data are the notebook's indicator folders (parameter ``datamapp``) and its organisation table
-    (parameter ``organisationer``), as given in ``parameters`` or declared in the notebook.
+    The organisations are Kolada's, the user's own table (parameter ``organisationer``) and those named
+    in the notebook's indicator folders (parameter ``datamapp``), as given in ``parameters`` or declared
+    in the notebook. The ids with data are ``None`` when the notebook reads no indicator folders.
 
     Raises
     ------
@@ -267,7 +327,12 @@ def batch_organisation_table(notebook: str | Path, parameters: dict | None = Non
     own_folder = parameters.get("organisationer", ast.literal_eval(declared["organisationer"])
                                 if "organisationer" in declared else DEFAULT_ORGANISATION_FOLDER)
     own = load_organisation_folder(find_folder(str(own_folder))) if own_folder else None
-    return organisation_table(data=data, own=own)
+    table = organisation_table(data=data, own=own)
+    if data is None:
+        return table, None
+    from jamlib.organisations import with_organisation_ids
+
+    return table, set(with_organisation_ids(data, table)["org_code"].dropna().astype(str))
 
 
 def _log_path(out_dir: Path, job: Job) -> Path:
