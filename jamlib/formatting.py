@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 __all__ = ["round_half_up", "format_decimal", "printed_interval", "sentence_start", "split_list", "period_start",
-           "parse_years", "normalise_dashes"]
+           "parse_years", "normalise_dashes", "swedish_sort_key"]
 
 
 def round_half_up(value: float | Fraction, decimals: int = 1) -> float:
@@ -153,3 +153,20 @@ def parse_years(text: object) -> list[int] | None:
             raise ParameterError(f"Årsintervallet \"{part}\" går baklänges.")
         years.extend(range(start, end + 1))
     return sorted(set(years))
+
+
+_SWEDISH_ALPHABET = " -0123456789abcdefghijklmnopqrstuvwxyzåäö"
+_SWEDISH_FOLD = str.maketrans({"é": "e", "è": "e", "ê": "e", "à": "a", "á": "a", "ü": "y", "æ": "ä", "ø": "ö",
+                               "ç": "c", "ñ": "n"})
+
+
+def swedish_sort_key(text: object) -> tuple:
+    """A sort key in Swedish alphabetical order: a–z, then å, ä, ö; case and accents (é as e) second.
+
+    >>> sorted(["Ängelholm", "Åstorp", "Örebro", "Arboga"], key=swedish_sort_key)
+    ['Arboga', 'Åstorp', 'Ängelholm', 'Örebro']
+    """
+    raw = "" if text is None else str(text)
+    folded = raw.lower().translate(_SWEDISH_FOLD)
+    primary = tuple(_SWEDISH_ALPHABET.index(c) if c in _SWEDISH_ALPHABET else 100 + ord(c) for c in folded)
+    return primary, raw

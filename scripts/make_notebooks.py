@@ -31,10 +31,9 @@ INDICATOR = [
     md("""
 # Indikatorrapport: skillnader mellan kvinnor och män
 
-Rapporten visar för en kommun, region, nämnd eller ett bolag hur kvinnor och män har det på de valda
-indikatorerna (med de bundlade Kolada-filerna: de fem indikatorer för äldreomsorgen som Karlstad följde i
-Modellkonceptet; egna indikatorfiler i `data/raw/indicators` läses också), vilket kön som missgynnas och hur
-länge, åt vilket håll skillnaden går och, för kommuner och regioner, hur den står sig mot en jämförelsegrupp.
+Vilket kön som missgynnas, hur länge, hur skillnaden har utvecklats och, för kommuner och regioner, hur den
+står sig mot en jämförelsegrupp, för en kommun, region, nämnd eller ett bolag (med de bundlade Kolada-filerna:
+Karlstads fem indikatorer för äldreomsorgen; egna indikatorfiler i `data/raw/indicators` läses också).
 """),
     parameters("""
 kommunkod = "1780"  # "0180" för Stockholm, "0017" för Region Värmland, eller ett namn som i data: "Kfast AB"
@@ -66,33 +65,23 @@ show.show_heading(f"{rapport.org_name} ({rapport.org_code})")
 stycken = rapport.sentences
 if rapport.reference is not None and rapport.reference.note:
     show.show_paragraphs([rapport.reference.note])
-show.show_paragraphs(stycken.loc[stycken["indicator_id"] != "", "text"], bullets=True)
-if rapport.missing_indicators:
-    show.show_paragraphs(["Inga värden för: " + ", ".join(rapport.missing_indicators) + "."])
-show.show_paragraphs(stycken.loc[stycken["indicator_id"] == "", "text"])
+from jamlib.report.summary import indicator_paragraphs, show_method, show_summary
+
+show_summary(rapport)
 """),
     md("""
 ## Indikator för indikator
 
 Heldragna linjer: kommunens värden för kvinnor och män. Streckade linjer: jämförelsegruppens genomsnitt
-(ovägt medelvärde av medlemmarna, som Koladas "ovägt medel", eller riket).
+(ovägt medelvärde av medlemmarna, som Koladas "ovägt medel", eller riket). Det skuggade bandet visar spannet
+från lägsta till högsta värde bland medlemmarna. Stapeldiagrammet visar skillnaden mellan kvinnor och män det
+senaste året i varje kommun i jämförelsegruppen, minst överst, med kommunen markerad.
 """),
     code("""
 for vy in indicator_views(rapport):
+    show.show_heading(vy.title, 3)
+    show.show_paragraphs(indicator_paragraphs(rapport, vy.indicator_id))
     vy.show()
-"""),
-    md("""
-## Trendtest
-
-Trenden i skillnaden mellan kvinnor och män prövas per indikator med Mann–Kendalls exakta test. Tabellen visar
-vilka år som prövats, p-värdet före och efter justering för antalet test och den anpassade trendlinjen (Theil–Sen)
-för skillnaden kvinnor − män vid första och sista prövade året.
-"""),
-    code("""
-from jamlib.analysis.gaps import format_trend_table
-
-show.show_table(format_trend_table(rapport.trend),
-                caption="Trendtest per indikator (Mann–Kendall, exakt; p justerat med Benjamini–Hochbergs metod)")
 """),
     md("""
 ## Om data
@@ -104,11 +93,11 @@ varför, när de publicerades och hämtades, och vilka som ingår i jämförelse
 om_data = about_sources(rapport, data, mappar)
 show.show_paragraphs(about_paragraphs(om_data))
 if excelfil:
-    write_workbook(excelfil, report_sheets(rapport, om_data))
-    show.show_paragraphs([f"Tabellerna finns också i Excel: {excelfil}"])
+    arbetsbok = write_workbook(excelfil, report_sheets(rapport, om_data))
+    show.show_paragraphs([f"Tabellerna finns också i Excel: {arbetsbok.name}"])
 """),
     md("""
-## Så ska resultaten läsas
+## Metod och osäkerhet
 
 - **Missgynnat kön** avgörs av indikatorns riktning: för väntetid och fallskador är lägre bättre, för
   brukarbedömningar är högre bättre (andelen som besväras av ensamhet: lägre är bättre). Är riktningen
@@ -132,6 +121,16 @@ if excelfil:
   beräknas; de skillnaderna är beskrivningar av publicerade värden, inte statistiskt prövade. När en egen fil
   anger täljare och nämnare för kvinnor och män visar rapporten 95 % konfidensintervall (Wilson för varje kön,
   Newcombe för skillnaden), och en skillnad kallas påtaglig först när dess intervall inte innehåller 0.
+- **Jämfört med gruppen** rangordnar skillnadens storlek (oavsett vilket kön som har det högre värdet) det senaste
+  året bland kommunen och de medlemmar i jämförelsegruppen som har värden för både kvinnor och män; lika stora
+  skillnader delar plats. Värden som vilar på för få personer är dolda och räknas inte.
+
+Trenden i skillnaden mellan kvinnor och män prövas per indikator med Mann–Kendalls exakta test. Tabellen visar
+vilka år som prövats, p-värdet före och efter justering för antalet test och den anpassade trendlinjen (Theil–Sen)
+för skillnaden kvinnor − män vid första och sista prövade året.
+"""),
+    code("""
+show_method(rapport)
 """),
     code("""
 if interaktiv:

@@ -70,8 +70,8 @@ def test_a_chart_bundle_has_the_interactive_spec_a_static_svg_and_a_line_of_text
     assert "Karlstad: Nöjda brukare" in texts and "Streckat: Riket" in texts and {"Kvinnor", "Män"} <= set(texts)
     # Women's values 30/40 and 33/45 (75 % and 73,3333 %) with a decimal comma in the points' labels; 2021 hidden.
     points = _svg_points(bundle[SVG_MIME])
-    assert sorted(p for p in points if "Kvinnor" in p) == ["År: 2019; procent: 75; Kön: Kvinnor",
-                                                          "År: 2020; procent: 73,3333; Kön: Kvinnor"]
+    assert sorted(p for p in points if "Kvinnor" in p) == ["År: 2019; procent: 75; Kön: Kvinnor; Serie: Karlstad",
+                                                          "År: 2020; procent: 73,3333; Kön: Kvinnor; Serie: Karlstad"]
     assert len(points) == 4
 
 

@@ -196,3 +196,113 @@ def test_every_fall_injury_sentence_says_three_year_averages(corpus):
             assert "treårsmedelvärden" in sentence, sentence
             count += 1
     assert count >= 280 * 2 * 3  # persistence, trend (two sentences) and reference for nearly every municipality
+
+
+# -- the summary table a steering group reads first (issue 13) ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def steering(corpus):
+    from jamlib.analysis.reference import resolve_reference
+    from jamlib.analysis.steering_summary import steering_summary
+
+    groups = municipality_groups()
+    tables = {}
+    for (code, reference), summary in corpus["summaries"].items():
+        resolved = resolve_reference(reference, code, groups)
+        members = pd.concat([corpus["gaps"][c] for c in resolved.codes if c in corpus["gaps"]], ignore_index=True)
+        tables[code, reference] = (steering_summary(summary.persistence, summary.trend, summary.comparison, members,
+                                                    resolved.label, resolved.codes), summary, resolved)
+    return tables
+
+
+def test_summary_rank_is_recounted_from_the_members_values_and_agrees_with_the_counts(corpus, steering):
+    ranked = 0
+    for (code, reference), (table, summary, resolved) in steering.items():
+        comparison = summary.comparison.set_index(["indicator_id", "period"])
+        for row in table.to_dict("records"):
+            if reference == "riket":
+                assert pd.isna(row["rank"]) and "skillnaden av" not in row["rank_text"]
+                continue
+            # recount by hand from the members' K and M values for the organisation's latest period
+            sizes = []
+            for member in resolved.codes:
+                key = (member, row["indicator_id"])
+                if member == code or key not in corpus["series"]:
+                    continue
+                values = corpus["series"][key]
+                values = values[values["period"] == row["latest_period"]]
+                if len(values):
+                    sizes.append(abs(float(values["value_K"].iloc[0]) - float(values["value_M"].iloc[0])))
+            if not sizes:
+                assert "saknar värden" in row["rank_text"]
+                continue
+            own = corpus["series"][code, row["indicator_id"]]
+            own = own[own["period"] == row["latest_period"]]
+            size = abs(float(own["value_K"].iloc[0]) - float(own["value_M"].iloc[0]))
+            same = [s for s in sizes if abs(s - size) <= 1e-6 * max(1.0, size)]
+            smaller = [s for s in sizes if s < size and s not in same]
+            assert (row["rank"], row["tied"], row["ranked"]) == (1 + len(smaller), len(same), len(sizes) + 1)
+            assert f"av {len(sizes) + 1}" in row["rank_text"]
+            assert ("delad" in row["rank_text"]) == bool(same), row["rank_text"]
+            counts = comparison.loc[(row["indicator_id"], row["latest_period"])]
+            # materially smaller members are strictly smaller; materially larger ones strictly larger
+            assert counts["members_with_smaller_gap"] <= row["rank"] - 1
+            assert counts["members_with_larger_gap"] <= row["ranked"] - row["rank"] - row["tied"]
+            assert counts["reference_members"] == len(sizes)
+            ranked += 1
+    assert ranked > 1000
+
+
+def test_summary_never_names_a_disadvantaged_sex_below_materiality_or_without_polarity(corpus, steering):
+    named = 0
+    for (code, reference), (table, summary, resolved) in steering.items():
+        for row in table.to_dict("records"):
+            latest = corpus["series"][code, row["indicator_id"]]
+            latest = latest[latest["period"] == row["latest_period"]].iloc[0]
+            material = is_material(latest["gap"], latest["materiality"], max(abs(latest["value_K"]),
+                                                                            abs(latest["value_M"])))
+            if row["sex_text"] in ("kvinnor", "män"):
+                named += 1
+                assert material and latest["polarity"] in ("högre är bättre", "lägre är bättre")
+                worse_is_higher = latest["polarity"] == "lägre är bättre"
+                women_worse = (latest["gap"] > 0) == worse_is_higher
+                assert row["sex_text"] == ("kvinnor" if women_worse else "män"), (code, row["indicator_id"])
+                assert row["duration_text"].startswith(f"{row['persistence']} år"), row["duration_text"]
+            else:
+                assert row["sex_text"] in ("ingen påtaglig skillnad", "ingen skillnad") or "kan inte sägas" in row["sex_text"]
+                assert not material or latest["polarity"] not in ("högre är bättre", "lägre är bättre")
+                assert row["duration_text"] == "–"
+    assert named > 1000
+
+
+def test_summary_direction_agrees_with_the_trend_test_and_fitted_line(steering):
+    from jamlib.analysis.steering_summary import summary_sentences
+
+    for (code, reference), (table, summary, resolved) in steering.items():
+        trends = summary.trend.set_index("indicator_id")
+        for row in table.to_dict("records"):
+            trend = trends.loc[row["indicator_id"]]
+            text = row["direction_text"]
+            if text in ("har minskat", "har ökat", "har bytt håll", "ingen påtaglig förändring"):
+                assert trend["significant"] and trend["p_adjusted"] < 0.05 and trend["minimum_p"] <= 0.05
+                start, end = trend["fitted_start"], trend["fitted_end"]
+                if text == "har minskat":
+                    assert start * end >= 0 and abs(end) < abs(start)
+                elif text == "har ökat":
+                    assert start * end >= 0 and abs(end) > abs(start)
+                elif text == "har bytt håll":
+                    assert start * end < 0
+            elif text == "ingen tydlig trend":
+                assert not trend["significant"] and trend["minimum_p"] <= 0.05
+            else:
+                assert text == "kan inte avgöras", text
+                assert pd.isna(trend["p_value"]) or trend["minimum_p"] > 0.05
+        sentences = summary_sentences(table)
+        assert 1 <= len(sentences) <= 3
+        women, men = (table["sex_text"] == "kvinnor").sum(), (table["sex_text"] == "män").sum()
+        if women:
+            assert f"kvinnor på {women} " in sentences[0]
+        if men:
+            assert f"män på {men} " in sentences[0]
+        if not women and not men:
+            assert "varken kvinnor eller män" in sentences[0]

@@ -138,3 +138,24 @@ def test_role_sentences_say_decreased_for_a_fall():
                             "mean_participant": -1.0, "text": "Testet kan inte avgöras."}])
     assert role_sentences(change)[0] == ("Mentorerna ökade med 8,3 poäng och deltagarna minskade med 1,0 poäng "
                                          "(Uppstart–Träff 3).")
+
+
+def test_indicator_report_opens_with_the_summary_and_leaves_tests_to_the_method_section(demo_pages):
+    page = demo_pages["karlstad"]
+    contents = page.index("Innehåll: Sammanfattning · Indikator för indikator · Om data · Metod och osäkerhet")
+    summary = page.index("i korthet")  # the summary table's caption
+    by_indicator = page.index("Indikator för indikator ¶")  # the headings (the contents list comes first)
+    method = page.index("Metod och osäkerhet ¶")
+    assert contents < summary < by_indicator < method
+    first = page[:by_indicator]
+    for name in ("Fallskador bland personer 80+", "besväras av ensamhet", "Väntetid i antal dagar"):
+        assert name in first
+    assert "Missgynnat kön" in first and "Hur länge" in first and "Skillnaden över tid" in first
+    assert "minsta skillnaden av" in first
+    # no test name or p-value before the method section; they are all there
+    before = page[:method]
+    for word in ("p (justerat)", "p = ", "Mann–Kendall", "Benjamini", "ojusterat", "prövat på"):
+        assert word not in before, word
+    assert "prövat på 2009, 2012, 2015, 2018 och 2021" in page[method:]
+    sentences = page[page.index("i korthet"):by_indicator]
+    assert len(re.findall(r"[.]\s", sentences)) <= 3 + 1  # the table's cells hold no full stops

@@ -26,7 +26,8 @@ import pandas as pd
 
 from jamlib.errors import DisclosureError
 
-__all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "trajectory_chart", "role_chart",
+__all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "rank_chart", "trajectory_chart",
+           "role_chart",
            "chart_bundle", "spec_bundle", "with_swedish_defaults", "show_chart", "static_images", "table_html",
            "chart_html", "spec_html"]
 
@@ -65,9 +66,16 @@ def _sex_scale(sexes: list[str]) -> alt.Scale:
     return alt.Scale(domain=labels, range=[SEX_COLOURS[s] for s in sexes])
 
 
+def _refuse_hidden(frame: pd.DataFrame | None) -> None:
+    if frame is not None and "suppressed" in frame.columns and frame["suppressed"].astype(bool).any():
+        raise DisclosureError("Diagrammets data innehåller dolda värden (suppressed): de får aldrig visas. "
+                              "Kör suppress_small_counts och shown_only först.")
+
+
 def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference: pd.DataFrame | None = None,
-              reference_label: str | None = None) -> alt.TopLevelMixin:
-    """Women's and men's values over the periods for one indicator (and optionally the reference's).
+              reference_label: str | None = None, members: pd.DataFrame | None = None,
+              org_label: str | None = None) -> alt.TopLevelMixin:
+    """Women's and men's values over the periods for one indicator, beside the reference's mean and range.
 
     Parameters
     ----------
@@ -79,39 +87,132 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
         Axis title, e.g. ``"dagar"``.
     reference, reference_label
         The reference's mean values per period and sex (``period``, ``sex``,
-        ``value``) drawn dashed.
+        ``value``) drawn dashed; the legend names the reference.
+    members
+        ``indicator_gaps`` rows of the reference's members (values already screened by
+        disclosure control): their range per period and sex, lowest to highest, is drawn as a
+        shaded band when there are at least two members.
+    org_label
+        The organisation's name in the legend (default "Organisationen").
 
     Returns
     -------
     altair.Chart
+
+    Raises
+    ------
+    DisclosureError
+        When any of the data still carry suppressed rows.
     """
-    if "suppressed" in gaps.columns and gaps["suppressed"].astype(bool).any():
-        raise DisclosureError("Diagrammets data innehåller dolda värden (suppressed): de får aldrig visas. "
-                              "Kör suppress_small_counts och shown_only först.")
+    _refuse_hidden(gaps)
+    _refuse_hidden(members)
+    own_label = org_label or "Organisationen"
     long = gaps.melt(id_vars=["period"], value_vars=["value_K", "value_M"], var_name="sex", value_name="value")
     long = long.dropna(subset=["value"])
     long["Kön"] = long["sex"].map({"value_K": "Kvinnor", "value_M": "Män"})
     long["År"] = long["period"].astype(str)
-    long["Serie"] = long["Kön"]
+    long["Serie"] = own_label
     y_title = unit or "värde"
+    has_reference = reference is not None and not reference.empty
+    group = members is not None and not members.empty and members["org_code"].nunique() > 1
+    # a group's line is its members' mean; a single reference (Riket) is its own value
+    mean_label = (f"Medel, {reference_label}" if group else reference_label) if reference_label \
+        else "Jämförelsegruppens medel"
+    series = [own_label, mean_label] if has_reference else [own_label]
+    dash = alt.StrokeDash("Serie:N", scale=alt.Scale(domain=series, range=[[1, 0], [5, 4]][:len(series)]),
+                          legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2,
+                                            symbolSize=400, labelLimit=420)
+                          if has_reference else None)
+    # the legend shows each sex as a solid line at full strength, whatever the band's opacity
+    colour = alt.Color("Kön:N", scale=_sex_scale(["K", "M"]),
+                       legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3,
+                                         symbolSize=400, symbolOpacity=1))
+    layers = []
+    subtitle = []
+    band = _member_band(members)
+    if band is not None:
+        layers.append(alt.Chart(band).mark_area(opacity=0.16).encode(
+            x=alt.X("År:O"), y=alt.Y("low:Q"), y2="high:Q", color=colour,
+            tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
+                     alt.Tooltip("low:Q", title="lägsta i gruppen", format=",.1f"),
+                     alt.Tooltip("high:Q", title="högsta i gruppen", format=",.1f"),
+                     alt.Tooltip("members:Q", title="medlemmar med värden")]))
+        subtitle.append("Skuggat: lägsta–högsta bland medlemmarna")
     base = alt.Chart(long).encode(
         x=alt.X("År:O", title="År", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("Kön:N", scale=_sex_scale(["K", "M"]), legend=alt.Legend(title=None, orient="top")),
+        color=colour, strokeDash=dash,
         tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"), alt.Tooltip("value:Q", title=y_title, format=",.1f")],
     )
-    layers = [base.mark_line(point=True, strokeWidth=2.5)]
-    if reference is not None and not reference.empty:
+    if has_reference:
         ref = reference.dropna(subset=["value"]).copy()
         ref["Kön"] = ref["sex"].map(SEX_LABELS)
         ref["År"] = ref["period"].astype(str)
-        layers.append(alt.Chart(ref).mark_line(strokeDash=[5, 4], strokeWidth=1.5, opacity=0.8).encode(
-            x="År:O", y="value:Q", color=alt.Color("Kön:N", scale=_sex_scale(["K", "M"]), legend=None),
+        ref["Serie"] = mean_label
+        # The legend of line styles is drawn from the first layer with a line style: an invisible grey copy of
+        # the mean, so that its symbols are grey lines (the visible lines are coloured by sex).
+        layers.append(alt.Chart(ref).mark_line(color="#444", strokeWidth=0).encode(x="År:O", y="value:Q",
+                                                                                   strokeDash=dash))
+    layers.append(base.mark_line(point=True, strokeWidth=2.5))
+    if has_reference:
+        layers.append(alt.Chart(ref).mark_line(strokeWidth=1.5, opacity=0.85).encode(
+            x="År:O", y="value:Q", color=colour, strokeDash=dash,
             tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
                      alt.Tooltip("value:Q", title=f"{reference_label or 'jämförelse'}", format=",.1f")]))
-    subtitle = f"Streckat: {reference_label}" if reference is not None and not reference.empty and reference_label else ""
+        subtitle.insert(0, f"Streckat: {mean_label}")
     return _configure(alt.layer(*layers).properties(
-        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), width=520, height=240))
+        title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"), width=520, height=240))
+
+
+def _member_band(members: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Lowest and highest member value per period and sex, where at least two members have values."""
+    if members is None or members.empty:
+        return None
+    long = members.melt(id_vars=["period", "org_code"], value_vars=["value_K", "value_M"], var_name="sex",
+                        value_name="value").dropna(subset=["value"])
+    if long.empty or long["org_code"].nunique() < 2:
+        return None
+    band = long.groupby(["period", "sex"]).agg(low=("value", "min"), high=("value", "max"),
+                                               members=("value", "count")).reset_index()
+    band = band[band["members"] >= 2]
+    if band.empty:
+        return None
+    band["Kön"] = band["sex"].map({"value_K": "Kvinnor", "value_M": "Män"})
+    band["År"] = band["period"].astype(str)
+    return band
+
+
+def rank_chart(sizes: pd.DataFrame, title: str, unit: str | None = None, subtitle: str | None = None) -> alt.TopLevelMixin:
+    """The size of the gap between women and men in one period, one bar per organisation, smallest at the top.
+
+    Parameters
+    ----------
+    sizes
+        ``name``, ``size`` (``|K − M|``, from values already screened by disclosure control) and
+        ``highlight`` (the organisation the report is about).
+    title, unit, subtitle
+        Chart title, the difference's unit for the axis, and e.g. the rank in words.
+
+    Raises
+    ------
+    DisclosureError
+        When the data still carry suppressed rows.
+    """
+    _refuse_hidden(sizes)
+    data = sizes.dropna(subset=["size"]).copy()
+    data["Roll"] = ["Den här rapporten" if h else "Jämförelsegruppen" for h in data["highlight"]]
+    order = list(data.sort_values(["size", "name"])["name"])
+    x_title = f"Skillnad mellan kvinnor och män ({unit})" if unit else "Skillnad mellan kvinnor och män"
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("size:Q", title=x_title),
+        color=alt.Color("Roll:N", scale=alt.Scale(domain=["Den här rapporten", "Jämförelsegruppen"],
+                                                  range=["#D55E00", "#BBBBBB"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("name:N", title="Organisation"), alt.Tooltip("size:Q", title=x_title, format=",.1f")],
+    )
+    return _configure(chart.properties(title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"),
+                                       width=520, height=max(80, 18 * len(data))))
 
 
 def trajectory_chart(trajectories: pd.DataFrame, title: str) -> alt.TopLevelMixin:

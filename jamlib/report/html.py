@@ -29,7 +29,8 @@ from jamlib.files import atomic_write
 from jamlib.report._templates import Markup, render
 from jamlib.vocabulary import BatchStatus, label
 
-__all__ = ["export_html", "report_page", "write_index", "external_references", "IndexEntry", "vega_bundle"]
+__all__ = ["export_html", "report_page", "write_index", "external_references", "IndexEntry", "vega_bundle",
+           "with_contents"]
 
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -43,6 +44,23 @@ pre{white-space:pre-wrap;background:#fafafa;padding:.5rem;border-left:3px solid 
 figure.jam-chart{margin:1rem 0}.jam-chart-error{color:#b00020;font-weight:600}
 .status-ok{color:#1b7f3b}.status-fel{color:#b00020;font-weight:600}footer{margin-top:3rem;font-size:.8rem;color:#555}
 .output_stderr{display:none}
+.jam-scroll{overflow-x:auto;max-width:100%}.jam-scroll>table{margin:.4rem 0}
+figure.jam-chart{max-width:100%;overflow-x:auto}figure.jam-chart svg,figure.jam-chart img,.vega-embed{max-width:100%;height:auto}
+img,svg{max-width:100%}pre{overflow-x:auto}td,th{overflow-wrap:break-word}
+nav.jam-toc{margin:.6rem 0 0;font-size:.95rem}nav.jam-toc a{margin-right:.3rem}
+.jam-overview-table th button{all:unset;cursor:pointer;font-weight:600}.jam-overview-table th button::after{content:" ↕";color:#888}
+.jam-overview-table th[aria-sort=ascending] button::after{content:" ▲"}.jam-overview-table th[aria-sort=descending] button::after{content:" ▼"}
+.jam-overview-table td.ov,.jam-overview-table tbody th{white-space:nowrap}.jam-overview-table thead th{min-width:8rem;font-size:.85rem}.ov-code{color:#555;font-size:.8rem;font-weight:400}
+.ov{padding:.15rem .4rem}.ov-K.ov-level-1{background:#FBE3B3}.ov-K.ov-level-2{background:#F3BD55}.ov-K.ov-level-3{background:#C98600;color:#000}
+.ov-M.ov-level-1{background:#CFE4F2}.ov-M.ov-level-2{background:#7FB5DA}.ov-M.ov-level-3{background:#0072B2;color:#fff}
+.ov-ingen{background:#EEEEEE}.ov-okänd,.ov-saknas{background:#fff;color:#555;font-style:italic}
+.ov-legend .ov{display:inline-block;margin:.15rem .2rem;border:1px solid #ccc}
+@page{size:A4;margin:15mm 14mm}
+@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3,h4,caption{break-after:avoid;page-break-after:avoid}
+h1,h2,h3,h4{break-inside:avoid}tr,figure.jam-chart,img,svg{break-inside:avoid;page-break-inside:avoid}
+.jp-OutputArea-child:has(figure.jam-chart),figure.jam-chart{break-after:avoid;page-break-after:avoid}
+.jp-Cell:has(h2),.jp-Cell:has(h3){break-after:avoid}thead{display:table-header-group}
+.jam-scroll{overflow:visible}nav.jam-toc,.jam-overview-table th button::after{display:none}a{color:inherit;text-decoration:none}}
 """
 
 _RENDER_SCRIPT = """
@@ -85,11 +103,42 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline' 'unsa
                            "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
 
 
-def _page(title: str, body: str, scripts: bool) -> str:
+def _page(title: str, body: str, scripts: bool, extra_script: str = "") -> str:
     """A whole page around ``body`` (markup jamlib made: nbconvert's output or a rendered template)."""
     return render("page", title=title, body=Markup(body), css=Markup(_CSS), csp=CONTENT_SECURITY_POLICY,
                   stamp=datetime.now().strftime("%Y-%m-%d %H:%M"), scripts=scripts,
-                  vega=Markup(vega_bundle()) if scripts else "", render_script=Markup(_RENDER_SCRIPT)) + "\n"
+                  vega=Markup(vega_bundle()) if scripts else "", render_script=Markup(_RENDER_SCRIPT),
+                  extra_script=Markup(extra_script)) + "\n"
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.S)
+
+
+def with_contents(body: str, minimum: int = 4) -> str:
+    """``body`` with a table of contents before its first ``<h2>`` when it has at least ``minimum`` of them.
+
+    Headings without an ``id`` get one (``avsnitt-1`` ...); the contents list is rendered from the
+    headings' text by the template (escaped).
+    """
+    import html as html_module
+
+    found = list(_H2.finditer(body))
+    if len(found) < minimum:
+        return body
+    sections, pieces, last = [], [], 0
+    for number, match in enumerate(found, start=1):
+        attrs = match.group("attrs")
+        ident = re.search(r'\bid="([^"]+)"', attrs)
+        anchor = html_module.unescape(ident.group(1)) if ident else f"avsnitt-{number}"
+        text = html_module.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<a class="anchor-link".*?</a>', "",
+                                                                   match.group("inner"), flags=re.S))).strip()
+        sections.append({"anchor": anchor, "text": text})
+        pieces.append(body[last:match.start()])
+        pieces.append(match.group(0) if ident else f'<h2 id="avsnitt-{number}"{attrs}>{match.group("inner")}</h2>')
+        last = match.end()
+    pieces.append(body[last:])
+    pieces.insert(1, render("toc", sections=sections))  # pieces[0] is everything before the first <h2>
+    return "".join(pieces)
 
 
 _VEGALITE_MIMES = ("application/vnd.vegalite.v5+json", "application/vnd.vegalite.v4+json")
@@ -140,6 +189,7 @@ def report_page(notebook, title: str) -> str:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(_for_page(notebook))
+    body = with_contents(body)
     page = _page(title, body, scripts="jam-chart" in body)
     found = external_references(page)
     if found:
@@ -209,19 +259,38 @@ class IndexEntry:
         return label(BatchStatus(self.status))
 
 
-def write_index(folder: str | Path, title: str, entries: list[IndexEntry]) -> Path:
+def write_index(folder: str | Path, title: str, entries: list[IndexEntry], overview: str | None = None,
+                workbook: str | None = None) -> Path:
     """Write ``index.html`` linking every report with its status (names escaped by the template).
+
+    Parameters
+    ----------
+    folder, title, entries
+        The batch folder, the page title and one entry per report.
+    overview
+        The overview matrix (:func:`jamlib.report.overview.overview_html`), shown above the status list
+        and sortable by a small inline script.
+    workbook
+        The batch workbook's file name, linked from the page.
 
     Returns
     -------
     pathlib.Path
         The index file.
     """
+    from jamlib.formatting import swedish_sort_key
+
     folder = Path(folder)
-    ordered = sorted(entries, key=lambda e: (e.done, e.name, e.code))
-    body = render("index", title=title, entries=ordered, done=sum(e.done for e in entries))
+    ordered = sorted(entries, key=lambda e: (e.done, swedish_sort_key(e.name), e.code))
+    body = render("index", title=title, entries=ordered, done=sum(e.done for e in entries),
+                  overview=Markup(overview) if overview else "", workbook=workbook)
     path = folder / "index.html"
     folder.mkdir(parents=True, exist_ok=True)
+    script = ""
+    if overview:
+        from jamlib.report.overview import SORT_SCRIPT
+
+        script = SORT_SCRIPT
     with atomic_write(path, "w") as handle:
-        handle.write(_page(title, body, scripts=False))
+        handle.write(_page(title, body, scripts=False, extra_script=script))
     return path

@@ -10,7 +10,7 @@ data, and shown as "färre än 5" in the table, wherever the view is shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -54,6 +54,8 @@ class IndicatorView:
     reference_label: str | None
     _chart_data: pd.DataFrame
     _reference_data: pd.DataFrame
+    _member_data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _rank_text: str = ""
 
     @property
     def caption(self) -> str:
@@ -66,15 +68,40 @@ class IndicatorView:
         from jamlib.report.charts import gap_chart
 
         return gap_chart(self._chart_data, f"{self.org_name}: {self.title}", unit=self.unit,
-                         reference=self._reference_data, reference_label=self.reference_label)
+                         reference=self._reference_data, reference_label=self.reference_label,
+                         members=self._member_data, org_label=self.org_name)
+
+    def rank_chart(self) -> "alt.TopLevelMixin | None":
+        """The gap in the latest period beside each member of the reference group (``None`` without a group)."""
+        from jamlib.analysis.materiality import difference_unit
+        from jamlib.report.charts import rank_chart
+
+        both = self._chart_data.dropna(subset=["value_K", "value_M"])
+        if both.empty or self._member_data.empty:
+            return None
+        latest = both.assign(_s=[period_start(p) or 0 for p in both["period"]]).sort_values("_s").iloc[-1]
+        members = self._member_data
+        members = members[(members["period"] == latest["period"]) & members["value_K"].notna()
+                          & members["value_M"].notna() & (members["org_code"] != self.org_code)]
+        if len(members) < 2:
+            return None
+        sizes = pd.DataFrame({"name": [self.org_name, *members["org_name"].fillna(members["org_code"])],
+                              "size": [abs(float(latest["gap"])), *members["gap"].abs().astype(float)],
+                              "highlight": [True] + [False] * len(members)})
+        return rank_chart(sizes, f"Skillnaden {latest['period']}: {self.org_name} och {self.reference_label}",
+                          unit=difference_unit(self.unit), subtitle=f"{self.org_name}: {self._rank_text}"
+                          if self._rank_text else None)
 
     def show(self, sentences: bool = False) -> None:
-        """Display chart and table (and the sentences when asked) in a notebook."""
+        """Display chart, rank chart and table (and the sentences when asked) in a notebook."""
         from jamlib.report import charts, display
 
         if sentences:
             display.show_paragraphs(list(self.sentences))
         charts.show_chart(self.chart())
+        ranked = self.rank_chart()
+        if ranked is not None:
+            charts.show_chart(ranked)
         display.show_table(self.table, caption=self.caption)
 
     def text(self) -> str:
@@ -152,6 +179,14 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
     title = str(titles.iloc[0]) if len(titles) else indicator_id
     units = own["unit"].dropna() if "unit" in own.columns else pd.Series(dtype=object)
     texts = report.sentences.loc[report.sentences["indicator_id"] == indicator_id, "text"]
+    members = report.reference_gaps[report.reference_gaps["indicator_id"] == indicator_id] \
+        if report.reference is not None and len(report.reference.codes) > 1 else pd.DataFrame()
+    rank = ""
+    if not members.empty and not own.empty:
+        from jamlib.report.summary import report_summary
+
+        ranks = report_summary(report).set_index("indicator_id")["rank_text"]
+        rank = str(ranks.get(indicator_id, ""))
     table = _with_intervals(_display_table(own, hidden, report.threshold),
                             report.intervals[report.intervals["indicator_id"] == indicator_id])
     return IndicatorView(
@@ -162,6 +197,8 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
         reference_label=report.reference.label if report.reference is not None else None,
         _chart_data=own.reset_index(drop=True),
         _reference_data=reference_series(report, indicator_id),
+        _member_data=members.reset_index(drop=True),
+        _rank_text=rank,
     )
 
 

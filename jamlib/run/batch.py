@@ -27,9 +27,12 @@ fails costs only itself:
 What a report prints is copied to its log as it is printed, so the log keeps
 it even when the report hangs or crashes.
 
-Layout of ``outputs/<batch>/``: ``<kod>_<namn>.html`` per report,
-``notebooks/`` (executed notebooks), ``loggar/`` (one log per report) and
-``index.html`` linking every report with its status.
+Layout of ``outputs/<batch>/``: ``<kod>_<namn>.html`` per report (and
+``<kod>_<namn>.xlsx`` when the notebook declares ``excelfil``), ``notebooks/``
+(executed notebooks), ``loggar/`` (one log per report), ``index.html`` linking
+every report with its status and, for indicator reports, an organisation ×
+indicator overview built from the summaries the reports showed, and
+``oversikt.xlsx`` with that overview and every organisation's values.
 """
 
 from __future__ import annotations
@@ -626,6 +629,7 @@ def run_jobs(jobs: list[Job], out_dir: str | Path, workers: int = 2, title: str 
         marked not run in the index.
     """
     out_dir = Path(out_dir)
+    jobs = [_with_workbook(job, out_dir) for job in jobs]
     for job in jobs:
         check_parameter_names(job.notebook, job.parameters)
         check_parameter_values(job.parameters)
@@ -662,11 +666,46 @@ def run_jobs(jobs: list[Job], out_dir: str | Path, workers: int = 2, title: str 
                              method=chosen)
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted and _main_thread() else None
         try:
-            result.index = write_index(out_dir, title, result.entries)
+            overview, workbook = _overview(out_dir, result.entries)
+            result.index = write_index(out_dir, title, result.entries, overview=overview, workbook=workbook)
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
     return result
+
+
+#: The batch workbook with every organisation's values (beside ``index.html``).
+OVERVIEW_WORKBOOK = "oversikt.xlsx"
+
+
+def _with_workbook(job: Job, out_dir: Path) -> Job:
+    """The job with ``excelfil=<out>/<stem>.xlsx`` when its notebook declares ``excelfil`` and none is set."""
+    import dataclasses
+
+    if job.parameters.get("excelfil") or "excelfil" not in notebook_parameters(job.notebook):
+        return job
+    return dataclasses.replace(job, parameters={**job.parameters, "excelfil": str(out_dir / f"{job.stem}.xlsx")})
+
+
+def _overview(out_dir: Path, entries: list[IndexEntry]) -> tuple[str | None, str | None]:
+    """The overview matrix and the batch workbook from the finished reports' summaries, if they have any."""
+    from jamlib.report.overview import collect_records, overview_html, write_overview_workbook
+
+    records = []
+    for entry in entries:
+        if not entry.done or not entry.report:
+            continue
+        found = collect_records([out_dir / "notebooks" / f"{Path(entry.report).stem}.ipynb"])
+        records += [{**record, "report": entry.report} for record in found]
+    if not records:
+        return None, None
+    try:
+        write_overview_workbook(out_dir / OVERVIEW_WORKBOOK, records)
+        workbook = OVERVIEW_WORKBOOK
+    except JamlibError as error:  # e.g. the workbook is open in Excel: the index still gets written
+        print(f"Översikten i Excel skrevs inte: {error}", file=sys.stderr)
+        workbook = None
+    return overview_html(records), workbook
 
 
 def _main_thread() -> bool:

@@ -105,7 +105,7 @@ def test_notebook_runs_in_jupyterlab_and_draws_every_chart(browser, jupyterlab, 
             chart.screenshot(path=folder / f"diagram_{index + 1}.png")
         assert "Error loading script" not in page.content()
         if name == "indikatorrapport.ipynb":
-            assert expected == 5
+            assert expected == 10  # per indicator: values with the reference band, and the rank bar
             _explorer_follows_the_dropdowns(page, folder)
         assert errors == [], errors
         assert blocked == [], f"anrop som lämnade datorn: {blocked}"

@@ -39,7 +39,7 @@ def executed(tmp_path_factory, browser) -> tuple[Path, int]:
     notebook = json.loads(out.read_text(encoding="utf-8"))
     charts = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
               if VEGALITE in o.get("data", {})]
-    assert len(charts) == 5 and all("image/svg+xml" in o["data"] for o in charts)
+    assert len(charts) == 10 and all("image/svg+xml" in o["data"] for o in charts)  # a line and a rank bar each
     return out, len(charts)
 
 
