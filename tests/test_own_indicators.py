@@ -121,7 +121,7 @@ def test_jam_batch_runs_the_indicator_report_for_the_committee_by_name(project):
     assert len(pages) == 1 and "socialn" in pages[0].name
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", pages[0].read_text(encoding="utf-8")))
     assert f"I {COMMITTEE} har kvinnor haft ett sämre värde än män" in text
-    assert "95 % konfidensintervall" in text and "Skillnad, 95 % KI" in text
+    assert "Räknat på antalen 2022: kvinnor" in text and "Skillnad, 95 % KI" in text  # intervals beside the verdict
     assert "Socialnämndens brukarenkät" in text or "socialnamnden_brukarenkat.csv" in text  # "Om data" names the source
     assert "Traceback" not in text
     assert COMMITTEE in (out / "index.html").read_text(encoding="utf-8")

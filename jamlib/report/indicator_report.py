@@ -62,6 +62,11 @@ class IndicatorReport:
         Where an own file gives counts (numerator and denominator) for women and men:
         :func:`jamlib.analysis.proportions.proportion_gaps` per indicator and period, from the
         screened counts only (Wilson intervals per sex, Newcombe's for the difference, an exact test).
+    interval_sentences
+        ``indicator_id`` and ``text``: the latest period's shares and intervals in words, where counts are known.
+    share_trends
+        :func:`jamlib.analysis.sex_shares.sex_share_trend` for indicators that count persons (the share of
+        women over time with its exact trend test). Both are also part of ``sentences``.
     """
 
     org_code: str
@@ -78,6 +83,8 @@ class IndicatorReport:
     hidden: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "period", "sex", "total"]))
     threshold: int = DEFAULT_THRESHOLD
     intervals: pd.DataFrame = field(default_factory=lambda: proportion_gaps(pd.DataFrame(columns=["sex"])))
+    interval_sentences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "text"]))
+    share_trends: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator_id", "text"]))
 
     @property
     def indicator_ids(self) -> list[str]:
@@ -185,8 +192,9 @@ def indicator_report(
                                                  summary.sentences)
     shares = _count_shares(indicators, code, ids, until)
     intervals = _count_intervals(indicators, own)
+    interval_sentences = _latest_interval_sentences(intervals, own)
     extra = {}
-    for frame in (_latest_interval_sentences(intervals, own), shares):
+    for frame in (interval_sentences, shares):
         for indicator, text in zip(frame["indicator_id"], frame["text"]):
             extra[indicator] = f"{extra[indicator]} {text}" if indicator in extra else text
     if extra:
@@ -198,7 +206,7 @@ def indicator_report(
     if notes:
         sentences = pd.concat([sentences, pd.DataFrame({"indicator_id": "", "text": notes})], ignore_index=True)
     return IndicatorReport(code, name, resolved, own, reference_gaps, persistence, trend, comparison, sentences, missing,
-                           suppressed_cells, hidden, threshold, intervals)
+                           suppressed_cells, hidden, threshold, intervals, interval_sentences, shares)
 
 
 def _count_intervals(indicators: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:

@@ -174,6 +174,8 @@ def indicator_paragraphs(report: IndicatorReport, indicator_id: str) -> list[str
                                & (report.comparison["period"] == row["latest_period"])]
     if report.reference is not None and not latest.empty:
         texts.append(str(latest["text"].iloc[0]))
+    counted = report.interval_sentences[report.interval_sentences["indicator_id"] == indicator_id]
+    texts.extend(str(t) for t in counted["text"])  # shares and 95 % intervals from the counts, no test names
     return texts
 
 
@@ -181,6 +183,7 @@ def method_paragraphs(report: IndicatorReport) -> list[str]:
     """The trend test per indicator (test, years, p-values) and the report's general remarks."""
     titles = dict(zip(report.persistence["indicator_id"], report.persistence["indicator_title"]))
     texts = [f"{titles.get(i) or i}: {t}" for i, t in zip(report.trend["indicator_id"], report.trend["text"])]
+    texts += [f"{titles.get(i) or i}: {t}" for i, t in zip(report.share_trends["indicator_id"], report.share_trends["text"])]
     notes = report.sentences.loc[report.sentences["indicator_id"] == "", "text"]
     return texts + [str(n) for n in notes]
 
