@@ -215,3 +215,19 @@ def test_in_jupyterlab_a_jamlib_error_shows_the_swedish_message_not_a_traceback(
     text = shown.out + shown.err
     assert text.startswith("Fel: enkat.csv") and "etthundrasextio" in text and "nämnare" in text
     assert "Traceback" not in text and "File " not in text
+
+
+def test_the_explorer_is_left_out_when_no_person_drives_the_kernel(monkeypatch):
+    """Papermill and nbconvert --execute (nbclient) may hang on a widget; JupyterLab names its session."""
+    from jamlib.report import explorer
+
+    class Shell:
+        kernel = object()
+        user_ns: dict = {}
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: Shell())
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert explorer.show_explorer(pd.DataFrame(), "1780") is False  # papermill's kernel: nothing shown
+    assert explorer._interactive_frontend(Shell()) is False
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/indikatorrapport.ipynb")
+    assert explorer._interactive_frontend(Shell()) is True  # a kernel JupyterLab started

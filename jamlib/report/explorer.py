@@ -109,6 +109,18 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
     return widgets.VBox([widgets.HBox([municipality, indicator, reference_box]), output])
 
 
+def _interactive_frontend(shell) -> bool:
+    """Whether a person's front end drives this kernel: JupyterLab/Notebook (a Jupyter server names the
+    session in ``JPY_SESSION_NAME``) or VS Code (``__vsc_ipynb_file__``).
+
+    Papermill and ``nbconvert --execute`` run the kernel through nbclient, which cannot drive widgets and
+    may wait forever on the explorer's output widget (jupyter/nbclient#312); there the explorer is left out.
+    """
+    import os
+
+    return bool(os.environ.get("JPY_SESSION_NAME")) or "__vsc_ipynb_file__" in getattr(shell, "user_ns", {})
+
+
 def show_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[str] | None = None,
                   reference: str = "riket") -> bool:
     """Show the explorer when a live Jupyter kernel can drive it; otherwise show nothing.
@@ -116,7 +128,8 @@ def show_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[s
     Under ``jam batch`` (no kernel) a widget could not update and its fallback
     output would only clutter the report, so nothing is shown there. The explorer
     moves between municipalities and regions; for a committee, company or unit
-    (no Kolada municipality code) it is not shown either.
+    (no Kolada municipality code) it is not shown either, nor when papermill or
+    ``nbconvert --execute`` run the notebook without a person's front end.
 
     Returns
     -------
@@ -128,6 +141,8 @@ def show_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[s
 
     shell = get_ipython()
     if shell is None or getattr(shell, "kernel", None) is None or municipality_name(str(org_code)) is None:
+        return False
+    if not _interactive_frontend(shell):
         return False
     display(indicator_explorer(indicators, org_code, indicator_ids, reference))
     return True
