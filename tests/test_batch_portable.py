@@ -63,6 +63,16 @@ def faults_notebook(folder: Path) -> Path:
     return path
 
 
+def _as_from_a_terminal() -> None:
+    """Start the command as a terminal does: Ctrl-C neither ignored nor blocked.
+
+    In the whole suite the pytest process may carry an ignored or blocked SIGINT from earlier tests
+    (browser fixtures, in-process batches), and a child inherits both; then jam never sees the Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def gone(pid: int, wait: float = 10.0) -> bool:
     """Whether a process has ended (a zombie waiting for its reaper counts as ended)."""
     deadline = time.monotonic() + wait
@@ -138,7 +148,7 @@ def test_ctrl_c_keeps_finished_reports_stops_workers_and_writes_the_index(tmp_pa
     environment = {**os.environ}
     environment.pop(START_METHOD_ENV, None)
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=environment)
+                               env=environment, preexec_fn=_as_from_a_terminal)
     _wait_for(tmp_path / "0180.barn", process)  # Karlstad is done, Stockholm hangs, Karlskrona waits
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
