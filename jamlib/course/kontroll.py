@@ -265,17 +265,23 @@ RESPECT = "U21504"
 LONELINESS = "U01421"
 
 
-def vantetid_karlstad(tabell: object) -> Bedomning:
-    """Exercise 1.1: Karlstad's rows (every year and sex) for the waiting time U23401."""
-    problem = _frame(tabell, "vantetid")
+def _table_problem(tabell: object, name: str, columns: list[str]) -> Bedomning | None:
+    """What stops a table answer from being checked: not a table, empty, or without the columns asked for."""
+    problem = _frame(tabell, name)
     if problem is not None:
         return problem
     assert isinstance(tabell, pd.DataFrame)
     if tabell.empty:
         return _empty_table_hint()
-    missing = _missing_columns(tabell, ["kommunkod", "indikator", "år", "kön", "värde"])
-    if missing is not None:
-        return missing
+    return _missing_columns(tabell, columns)
+
+
+def vantetid_karlstad(tabell: object) -> Bedomning:
+    """Exercise 1.1: Karlstad's rows (every year and sex) for the waiting time U23401."""
+    problem = _table_problem(tabell, "vantetid", ["kommunkod", "indikator", "år", "kön", "värde"])
+    if problem is not None:
+        return problem
+    assert isinstance(tabell, pd.DataFrame)
     truth = _rows(KARLSTAD, WAITING)
     if _same_rows(tabell, truth):
         years = sorted(truth["år"].unique())
@@ -671,15 +677,10 @@ def _group_codes() -> list[str]:
 
 def kvinnor_i_gruppen(tabell: object) -> Bedomning:
     """Exercise 4.1: the women's waiting times 2022 in Karlstad's group "Liknande kommuner äldreomsorg"."""
-    problem = _frame(tabell, "kvinnor_grupp")
+    problem = _table_problem(tabell, "kvinnor_grupp", ["kommunkod", "indikator", "år", "kön", "värde"])
     if problem is not None:
         return problem
     assert isinstance(tabell, pd.DataFrame)
-    if tabell.empty:
-        return _empty_table_hint()
-    missing = _missing_columns(tabell, ["kommunkod", "indikator", "år", "kön", "värde"])
-    if missing is not None:
-        return missing
     truth = _rows(_group_codes(), WAITING, 2022, Sex.WOMEN)
     if _same_rows(tabell, truth):
         return _right(f"Bara {len(truth)} av gruppens {len(_group_codes())} kommuner har ett värde för kvinnor 2022. "
