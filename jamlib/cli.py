@@ -731,9 +731,16 @@ def _cmd_representation(args: argparse.Namespace) -> int:
     summary = representation_summary(chosen(pd.concat(units, ignore_index=True)), target) if units else pd.DataFrame()
     per_person = resources_per_person(chosen(pd.concat(resources, ignore_index=True))) if resources else pd.DataFrame()
     if args.format != "table":
-        _print_frame(summary if not summary.empty else per_person, args.format)
         if not summary.empty and not per_person.empty:
-            _print_frame(per_person, args.format)
+            if args.format == "csv":
+                raise ParameterError("Enheter och resurser är två tabeller och blir inte en CSV-fil. Kör kommandot en "
+                                     "gång för filen med enheter och en gång för filen med resurser, eller använd "
+                                     "--format json (ett objekt med nycklarna \"representation\" och \"resurser\").")
+            both = {"representation": [{str(k): _plain(v) for k, v in row.items()} for row in summary.to_dict("records")],
+                    "resurser": [{str(k): _plain(v) for k, v in row.items()} for row in per_person.to_dict("records")]}
+            sys.stdout.write(json.dumps(both, ensure_ascii=False, indent=2) + "\n")
+            return 0
+        _print_frame(summary if not summary.empty else per_person, args.format)
         return 0
     if not summary.empty:
         frame = chosen(pd.concat(units, ignore_index=True))
@@ -807,7 +814,8 @@ def _cmd_checklist_history(args: argparse.Namespace) -> int:
     scores = load_checked(args.file, "checklist", allow_half_points=True).data if args.file else None
     history = organisation_history(participation, scores)
     if args.format != "table":
-        _print_frame(history, args.format)
+        # the organisation's id and its name would both be "organisation" in Swedish
+        _print_frame(history if args.format == "json" else history.rename(columns={"org_name": "namn"}), args.format)
         return 0
     if args.organisation:
         for sentence in history_sentences(history, args.organisation):

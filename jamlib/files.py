@@ -227,7 +227,8 @@ def excel_csv(frame: pd.DataFrame) -> bytes:
             if made_safe is not cells:
                 safe[column] = made_safe
     safe.columns = [safe_cell(str(c)) for c in safe.columns]
-    return safe.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n").encode("utf-8-sig")
+    # 12 significant digits: more than any statistic needs, without binary noise such as 1446,8000000000002
+    return safe.to_csv(sep=";", index=False, decimal=",", float_format="%.12g", lineterminator="\r\n").encode("utf-8-sig")
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

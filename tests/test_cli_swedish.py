@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -111,6 +112,53 @@ def test_csv_of_jam_gaps_has_swedish_headers_and_decimal_commas(capsysbinary):
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "@")) and "\u202f" not in cell
+
+
+REPRESENTATION = str(RAW / "representation" / "destination_eskilstuna_stadsfestival_2022.csv")
+RESOURCES = str(RAW / "resources" / "femr_exempel_konstruerad.csv")
+
+
+@pytest.mark.parametrize("args", [
+    ("gaps", "--org", "1780"),
+    ("gaps", "--org", "Kfast AB", "--data", "data/raw/kolada, data/raw/indicators",
+     "--organisations", "data/raw/organisations"),
+    ("checklist", "historik", "--deltagande", str(RAW / "participation" / "modellkonceptet_deltagande.csv")),
+    ("checklist", "roles", "--round", "2020-2022"),
+    ("checklist", "check", str(RAW / "published" / "skr_2020_2022_tabell_2_mentorer.csv")),
+    ("representation", REPRESENTATION, "--mal", "30/70"),
+    ("representation", RESOURCES),
+    ("resultatkedja", "granska", str(RAW / "results_chain")),
+    ("validate", CHECKLIST),
+    ("kolada", "groups", "--municipality", "1780"),
+    ("organisations",),
+], ids=lambda a: " ".join(a[:2]))
+def test_every_csv_a_command_writes_has_swedish_headers_and_no_binary_noise(args, capsysbinary, monkeypatch):
+    """What Swedish Excel shows: every header a Swedish word (no machine key such as ``p_adjusted``), numbers
+    with a decimal comma and no binary noise (``1446,8000000000002``)."""
+    from jamlib.vocabulary import COLUMN_LABELS
+
+    monkeypatch.chdir(ROOT)
+    code = main([*args, "--format", "csv"])
+    out = capsysbinary.readouterr().out
+    assert code in (0, 1) and out.startswith(b"\xef\xbb\xbf"), args
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline=""), delimiter=";"))
+    header = rows[0]
+    machine = [h for h in header if "_" in h or h in COLUMN_LABELS and COLUMN_LABELS[h] != h]
+    assert not machine, (args, machine)
+    for row in rows[1:]:
+        for cell in row:
+            assert not re.fullmatch(r"-?\d+,\d*(0{6,}|9{6,})\d", cell), (args, cell)
+
+
+def test_units_and_resources_together_are_one_json_object_and_refused_as_one_csv(capsys):
+    assert main(["representation", REPRESENTATION, RESOURCES, "--format", "json"]) == 0
+    both = json.loads(capsys.readouterr().out)
+    assert set(both) == {"representation", "resurser"}
+    assert both["representation"][0]["units"] == 5 and both["representation"][0]["women_class"] == 4  # fyra av fem
+    assert both["resurser"][0]["resource"] == "beviljad hemtjänst"
+    assert main(["representation", REPRESENTATION, RESOURCES, "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert "två tabeller" in err and "--format json" in err and "Traceback" not in err
 
 
 def test_csv_of_a_printed_table_has_numbers_excel_reads(tmp_path, capsysbinary):

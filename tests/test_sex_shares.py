@@ -73,3 +73,43 @@ def test_rekarnebygymnasiet_share_of_girls():
         in trend["text"]  # the latest share with its Wilson interval (statsmodels above)
     assert ("inte statistiskt säkerställd" in trend["text"]) == (trend["p_value"] >= 0.05)
     assert data.equals(pd.DataFrame(rows))  # input untouched
+
+
+def test_a_report_adjusts_its_share_trends_and_gap_trends_together():
+    """A committee's count indicators: the share trend and the gap trends form one Benjamini–Hochberg family.
+
+    The share of women grows clearly over four years (exact p below 0,05 alone); with the two gap trends of
+    the same report the sentence must use the p adjusted for all three tests (statsmodels' BH here).
+    """
+    import jamlib
+    from statsmodels.stats.multitest import multipletests
+
+    counts = {"2019": (5, 15), "2020": (8, 12), "2021": (11, 10), "2022": (14, 7)}  # all at least 5: none hidden
+    rows = []
+    for indicator, title, unit in (("OWN_STAFF", "Anställda i tekniska förvaltningen", "antal"),):
+        for period, (women, men) in counts.items():
+            for sex, value in (("K", women), ("M", men), ("T", women + men)):
+                rows.append({"org_code": "teknik", "org_name": "Tekniska nämnden", "indicator_id": indicator,
+                             "indicator_title": title, "period": period, "sex": sex, "value": float(value),
+                             "unit": unit, "polarity": "neutral"})
+    waits = {"2017": (30, 20), "2018": (28, 22), "2019": (31, 19), "2020": (25, 24), "2021": (29, 21), "2022": (26, 23)}
+    for period, (women, men) in waits.items():
+        for sex, value in (("K", women), ("M", men), ("T", (women + men) / 2)):
+            rows.append({"org_code": "teknik", "org_name": "Tekniska nämnden", "indicator_id": "OWN_WAIT",
+                         "indicator_title": "Handläggningstid bygglov", "period": period, "sex": sex,
+                         "value": float(value), "unit": "dagar", "polarity": "lägre är bättre"})
+    data = pd.DataFrame(rows)
+    report = jamlib.indicator_report(data, "Tekniska nämnden", None, reference=None)
+    share = report.share_trends.iloc[0]
+    raw_share = _brute_force([c[0] for c in counts.values()], [sum(c) for c in counts.values()])
+    assert share["p_value"] == pytest.approx(raw_share, rel=1e-9) and raw_share < 0.05
+    raw = [*report.trend["p_value"].dropna(), share["p_value"]]
+    assert len(raw) == 3  # two gap trends (the staff count's K − M and the waiting time) and the share trend
+    expected = multipletests(raw, method="fdr_bh")[1]
+    assert share["p_adjusted"] == pytest.approx(expected[-1])
+    assert list(report.trend["p_adjusted"]) == pytest.approx(list(expected[:-1]))
+    assert set(report.trend["tests_in_family"]) == {3} and share["tests_in_family"] == 3
+    assert "justerat för 3 test" in share["text"]
+    assert ("inte statistiskt säkerställd" in share["text"]) == (expected[-1] >= 0.05)
+    notes = " ".join(report.sentences.loc[report.sentences["indicator_id"] == "", "text"])
+    assert "Rapporten gör 3 trendtest" in notes

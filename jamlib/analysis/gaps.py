@@ -28,7 +28,7 @@ says so in ``uncertainty``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -289,7 +289,8 @@ _TREND_COLUMNS = ["org_code", "org_name", "indicator_id", "indicator_title", "pe
                   "tests_in_family", "significant", "trend", "direction", "text"]
 
 
-def gap_trend(gaps: pd.DataFrame, alpha: float | None = None) -> pd.DataFrame:
+def gap_trend(gaps: pd.DataFrame, alpha: float | None = None,
+              other_tests: Mapping[str, Sequence[float]] | None = None) -> pd.DataFrame:
     """Trend of the gap (K − M) over the periods: exact test, adjusted for many tests, words from the fitted line.
 
     Whether there is a monotone trend is tested with Mann–Kendall's exact test
@@ -311,6 +312,11 @@ def gap_trend(gaps: pd.DataFrame, alpha: float | None = None) -> pd.DataFrame:
         The result of :func:`indicator_gaps` (one or many organisations).
     alpha
         Significance level (default :data:`jamlib.analysis.small_samples.ALPHA`, 0.05).
+    other_tests
+        Raw p-values of the other trend tests one report makes for an organisation (by its code), such as
+        the trend in the share of women (:func:`jamlib.analysis.sex_shares.sex_share_trend`): they join
+        the organisation's Benjamini–Hochberg family, so that every trend test of the report is adjusted
+        for all of them.
 
     Returns
     -------
@@ -374,9 +380,11 @@ def gap_trend(gaps: pd.DataFrame, alpha: float | None = None) -> pd.DataFrame:
     families: dict[tuple[str, str], list[dict]] = {}
     for out in rows:
         families.setdefault(out["_family"], []).append(out)
-    for members in families.values():
-        adjusted = adjust_p_values(np.array([m["p_value"] for m in members], dtype=float))
-        made = int(np.sum(~np.isnan([m["p_value"] for m in members])))
+    for (code, _), members in families.items():
+        extra = [float(p) for p in (other_tests or {}).get(code or "", ())]
+        raw = np.array([m["p_value"] for m in members] + extra, dtype=float)
+        adjusted = adjust_p_values(raw)
+        made = int(np.sum(~np.isnan(raw)))
         for member, value in zip(members, adjusted):
             member["p_adjusted"], member["tests_in_family"] = float(value), made
     frame = pd.DataFrame(rows)

@@ -210,8 +210,12 @@ def report_notes(gaps: pd.DataFrame, trend: pd.DataFrame | None = None) -> list[
                      "först när dess 95 % konfidensintervall (Newcombe) inte innehåller 0.")
     if trend is not None and not trend.empty:
         family = int(trend["tests_in_family"].max())
+        gap_tests = int(trend["p_value"].notna().sum())
         if family > 1:
-            notes.append(f"Trenden har prövats för {family} indikatorer. Ju fler test man gör, desto större är risken "
+            tested = (f"Trenden har prövats för {family} indikatorer" if family == gap_tests else
+                      f"Rapporten gör {family} trendtest (skillnaden mellan kvinnor och män för {gap_tests} "
+                      f"{'indikator' if gap_tests == 1 else 'indikatorer'} och andelen kvinnor där antalen är kända)")
+            notes.append(f"{tested}. Ju fler test man gör, desto större är risken "
                          "att något ser säkerställt ut av en slump; därför är p-värdena justerade för antalet test "
                          "(Benjamini–Hochbergs metod), och texten bygger på de justerade p-värdena.")
     return notes

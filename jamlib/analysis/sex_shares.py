@@ -12,6 +12,7 @@ possible split, so the p-value is right however small the groups are.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from jamlib.formatting import format_decimal, period_start
 __all__ = ["exact_trend_test", "sex_share_trend"]
 
 _COLUMNS = ["org_code", "org_name", "indicator_id", "indicator_title", "periods", "first_period", "latest_period",
-            "first_share", "latest_share", "p_value", "minimum_p", "text"]
+            "first_share", "latest_share", "p_value", "minimum_p", "p_adjusted", "tests_in_family", "text"]
 
 
 def _log_choose(n: int, k: np.ndarray) -> np.ndarray:
@@ -80,7 +81,8 @@ def exact_trend_test(successes: list[int] | np.ndarray, totals: list[int] | np.n
     return min(1.0, p_value), min(1.0, minimum_p)
 
 
-def sex_share_trend(indicators: pd.DataFrame, sex: str = "K") -> pd.DataFrame:
+def sex_share_trend(indicators: pd.DataFrame, sex: str = "K",
+                    other_tests: Mapping[str, Sequence[float]] | None = None) -> pd.DataFrame:
     """The share of one sex among K + M per period, with Wilson intervals and an exact trend test.
 
     Parameters
@@ -90,35 +92,58 @@ def sex_share_trend(indicators: pd.DataFrame, sex: str = "K") -> pd.DataFrame:
         organisations and indicators.
     sex
         ``"K"`` (the share of women/girls, default) or ``"M"``.
+    other_tests
+        Raw p-values of the other trend tests one report makes for an organisation (by its code), e.g.
+        :func:`jamlib.analysis.gaps.gap_trend`'s ``p_value``: the organisation's share tests and these are
+        adjusted together (Benjamini–Hochberg), and the sentence follows the adjusted p.
 
     Returns
     -------
     pandas.DataFrame
         One row per organisation and indicator: ``periods``, ``first_period``, ``latest_period``,
-        ``first_share``/``latest_share`` (percent), ``p_value``, ``minimum_p`` and ``text``, a Swedish
+        ``first_share``/``latest_share`` (percent), ``p_value``, ``minimum_p``, ``p_adjusted``,
+        ``tests_in_family`` and ``text``, a Swedish
         sentence with the counts, the shares and the test's conclusion. Per-period shares and intervals
         are in :func:`sex_shares`.
     """
+    from jamlib.analysis.trend_tests import adjust_p_values
+
     shares = sex_shares(indicators, sex)
     rows = []
     for (code, name, indicator), group in shares.groupby(["org_code", "org_name", "indicator_id"], sort=False,
                                                          dropna=False):
         first, last = group.iloc[0], group.iloc[-1]
-        word = "kvinnor" if sex == "K" else "män"
-        text = (f"Andelen {word} var {format_decimal(first['share'])} % ({int(first['count'])} av {int(first['total'])}) "
-                f"{first['period']} och {format_decimal(last['share'])} % ({int(last['count'])} av {int(last['total'])}; "
-                f"95 % konfidensintervall {format_decimal(last['low'])}–{format_decimal(last['high'])} %) "
-                f"{last['period']}.")
         p_value = minimum_p = np.nan
         if len(group) >= 2 and group["total"].sum() > 0:
             p_value, minimum_p = exact_trend_test(group["count"].astype(int), group["total"].astype(int))
-            text += " " + conclusion(p_value, minimum_p, (len(group),), "trenden i andelen", units="år",
-                                     method="exakt Cochran–Armitage-test")
         rows.append({"org_code": code, "org_name": name, "indicator_id": indicator,
                      "indicator_title": first["indicator_title"], "periods": len(group),
                      "first_period": first["period"], "latest_period": last["period"],
                      "first_share": first["share"], "latest_share": last["share"], "p_value": p_value,
-                     "minimum_p": minimum_p, "text": text})
+                     "minimum_p": minimum_p, "p_adjusted": np.nan, "tests_in_family": 0, "_first": first, "_last": last})
+    families: dict[object, list[dict]] = {}
+    for row in rows:
+        families.setdefault(row["org_code"], []).append(row)
+    for code, members in families.items():
+        extra = [float(p) for p in (other_tests or {}).get(code if isinstance(code, str) else "", ())]
+        raw = np.array([m["p_value"] for m in members] + extra, dtype=float)
+        adjusted = adjust_p_values(raw)
+        made = int(np.sum(~np.isnan(raw)))
+        for member, value in zip(members, adjusted):
+            member["p_adjusted"], member["tests_in_family"] = float(value), made
+    word = "kvinnor" if sex == "K" else "män"
+    for row in rows:
+        first, last = row.pop("_first"), row.pop("_last")
+        text = (f"Andelen {word} var {format_decimal(first['share'])} % ({int(first['count'])} av {int(first['total'])}) "
+                f"{first['period']} och {format_decimal(last['share'])} % ({int(last['count'])} av {int(last['total'])}; "
+                f"95 % konfidensintervall {format_decimal(last['low'])}–{format_decimal(last['high'])} %) "
+                f"{last['period']}.")
+        if not math.isnan(row["p_value"]):
+            family = row["tests_in_family"]
+            text += " " + conclusion(row["p_value"], row["minimum_p"], (row["periods"],), "trenden i andelen",
+                                     units="år", method="exakt Cochran–Armitage-test",
+                                     p_adjusted=row["p_adjusted"] if family > 1 else None, family_size=family)
+        row["text"] = text
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 

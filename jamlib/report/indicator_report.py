@@ -19,7 +19,7 @@ from jamlib.errors import NoDataError
 from jamlib.formatting import period_start
 from jamlib.kpis import KARLSTAD_INDICATORS, parse_polarity, with_polarity
 from jamlib.analysis.gap_summary import summarise_gaps
-from jamlib.analysis.gaps import indicator_gaps
+from jamlib.analysis.gaps import gap_trend, indicator_gaps
 from jamlib.organisations import organisation_table, resolve_organisation, with_organisation_ids
 from jamlib.analysis.proportions import proportion_gaps
 from jamlib.analysis.sex_shares import sex_share_trend
@@ -181,16 +181,21 @@ def indicator_report(
                              + (f" till och med {until}" if until else "") + ".")
     present = set(own["indicator_id"])
     missing = tuple(i for i in (ids or []) if i not in present)
+    trend = gap_trend(own)
+    shares = _count_shares(indicators, code, ids, until)
+    if shares["p_value"].notna().any():
+        # one family of trend tests per report: the gap trends and the trends in the share of women
+        shares = _count_shares(indicators, code, ids, until, {code: trend["p_value"].dropna().tolist()})
+        trend = gap_trend(own, other_tests={code: shares["p_value"].dropna().tolist()})
     if resolved is not None:
         subset = indicators[indicators["org_code"].isin(resolved.codes)]
         reference_gaps = indicator_gaps(subset, indicator_ids=ids, until=until, materiality=materiality)
-        summary = summarise_gaps(own, code, name, reference_gaps, resolved.codes, resolved.label)
+        summary = summarise_gaps(own, code, name, reference_gaps, resolved.codes, resolved.label, trend=trend)
     else:
         reference_gaps = own.iloc[0:0]
-        summary = summarise_gaps(own, code, name)
+        summary = summarise_gaps(own, code, name, trend=trend)
     persistence, trend, comparison, sentences = (summary.persistence, summary.trend, summary.comparison,
                                                  summary.sentences)
-    shares = _count_shares(indicators, code, ids, until)
     intervals = _count_intervals(indicators, own)
     interval_sentences = _latest_interval_sentences(intervals, own)
     extra = {}
@@ -246,8 +251,12 @@ def _latest_interval_sentences(intervals: pd.DataFrame, own: pd.DataFrame) -> pd
     return pd.DataFrame(rows, columns=["indicator_id", "text"])
 
 
-def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, until: str | None) -> pd.DataFrame:
-    """The share of women over time for the organisation's indicators that count persons (unit "antal")."""
+def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, until: str | None,
+                  other_tests: dict[str, list[float]] | None = None) -> pd.DataFrame:
+    """The share of women over time for the organisation's indicators that count persons (unit "antal").
+
+    ``other_tests``: the raw p-values of the report's gap trend tests, adjusted together with these.
+    """
     units = indicators["unit"].astype(object).fillna("").astype(str).str.lower() if "unit" in indicators.columns \
         else pd.Series("", index=indicators.index)
     rows = indicators[(indicators["org_code"] == code) & units.isin(["antal", "personer", "antal personer"])]
@@ -255,7 +264,7 @@ def _count_shares(indicators: pd.DataFrame, code: str, ids: list[str] | None, un
         rows = rows[rows["indicator_id"].isin(ids)]
     if until is not None:
         rows = rows[rows["period"].map(lambda p: (period_start(p) or 0) <= (period_start(until) or 0)).astype(bool)]
-    return sex_share_trend(rows)
+    return sex_share_trend(rows, other_tests=other_tests)
 
 
 def reference_series(report: IndicatorReport, indicator_id: str) -> pd.DataFrame:
