@@ -306,3 +306,23 @@ def test_summary_direction_agrees_with_the_trend_test_and_fitted_line(steering):
             assert f"män på {men} " in sentences[0]
         if not women and not men:
             assert "varken kvinnor eller män" in sentences[0]
+
+
+def test_the_first_screen_says_three_year_averages_wherever_it_speaks_of_fall_injuries(steering):
+    """The summary table and its sentences are what a steering group reads first: N20402's run of years is a run
+    of three-year averages, and its cell and the "Längst i rad" sentence must say so."""
+    from jamlib.analysis.steering_summary import summary_sentences
+
+    cells = sentences_named = 0
+    for (code, reference), (table, summary, resolved) in steering.items():
+        for row in table.to_dict("records"):
+            if row["indicator_id"] == "N20402" and row["duration_text"] != "–":
+                assert "treårsmedelvärden" in row["duration_text"], (code, row["duration_text"])
+                cells += 1
+            elif row["indicator_id"] != "N20402":
+                assert "medelvärden" not in row["duration_text"], (code, row["duration_text"])
+        for sentence in summary_sentences(table):
+            if "Fallskador" in sentence:
+                assert "treårsmedelvärden" in sentence, sentence
+                sentences_named += 1
+    assert cells > 500 and sentences_named > 100

@@ -38,7 +38,7 @@ __all__ = ["SUMMARY_COLUMNS", "steering_summary", "summary_sentences", "ordinal"
 SUMMARY_COLUMNS = ["indicator_id", "indicator_title", "latest_period", "polarity", "latest_gap", "disadvantaged",
                    "persistence", "first_period", "missing_periods", "trend", "significant", "direction",
                    "own_size", "rank", "tied", "ranked", "reference_verdict", "sex_text", "duration_text",
-                   "direction_text", "rank_text"]
+                   "direction_text", "rank_text", "moving_average_years"]
 
 #: The summary's words for the gap over time, per :class:`~jamlib.analysis.trend_tests.TrendWord` value.
 DIRECTION_WORDS = {
@@ -126,15 +126,25 @@ def _sex_text(row: dict) -> str:
     return _UNKNOWN_SEX.get(row.get("polarity"), _UNKNOWN_SEX[Polarity.UNKNOWN])
 
 
-def _duration_text(row: dict) -> str:
+def _averages(window: object) -> str:
+    """``"treårsmedelvärden"`` for a moving average over three years, ``""`` for yearly values."""
+    from jamlib.analysis.gaps import moving_average_label
+
+    return moving_average_label(int(window)) if window is not None and not pd.isna(window) and int(window) > 1 else ""
+
+
+def _duration_text(row: dict, window: object = None) -> str:
     if row["disadvantaged"] not in _SEX_WORDS:
         return "–"
     n, latest = int(row["persistence"]), row["latest_period"]
+    label = _averages(window)
     if n == 1:
-        return f"1 år ({latest})"
+        return f"1 år ({latest}{'; ' + label if label else ''})"
     text = f"{n} år i rad ({row['first_period']}–{latest}"
     if row.get("missing_periods"):
         text += f"; {row['missing_periods']} saknas"
+    if label:
+        text += f"; {label}"
     return text + ")"
 
 
@@ -200,6 +210,8 @@ def steering_summary(persistence: pd.DataFrame, trend: pd.DataFrame, comparison:
         own_size = abs(float(row["latest_gap"])) if not pd.isna(row["latest_gap"]) else np.nan
         rank = tied = ranked = None
         verdict = verdicts.get(key)
+        window = trends.get(row["indicator_id"], {}).get("moving_average_years")
+        window = None if window is None or pd.isna(window) else int(window)
         if not with_reference:
             text = "ingen jämförelse"
         elif single:
@@ -218,8 +230,8 @@ def steering_summary(persistence: pd.DataFrame, trend: pd.DataFrame, comparison:
             "missing_periods": row.get("missing_periods", ""), "trend": trends.get(row["indicator_id"], {}).get("trend"),
             "significant": significant, "direction": direction, "own_size": own_size,
             "rank": rank, "tied": tied, "ranked": ranked, "reference_verdict": verdict,
-            "sex_text": _sex_text(row), "duration_text": _duration_text(row),
-            "direction_text": DIRECTION_WORDS[direction], "rank_text": text,
+            "sex_text": _sex_text(row), "duration_text": _duration_text(row, window),
+            "direction_text": DIRECTION_WORDS[direction], "rank_text": text, "moving_average_years": window,
         })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
@@ -265,11 +277,15 @@ def summary_sentences(summary: pd.DataFrame, missing: int = 0) -> list[str]:
         longest = runs.loc[runs["persistence"].idxmax()]
         same = runs[runs["persistence"] == longest["persistence"]]
         who = _SEX_WORDS[longest["disadvantaged"]]
+        averaged = [f"”{t}” är {_averages(w)}" for t, w in zip(same["indicator_title"], same["moving_average_years"])
+                    if _averages(w)]
         if len(same) == 1:
+            label = _averages(longest["moving_average_years"])
             sentences.append(f"Längst i rad: {who} på ”{longest['indicator_title']}”, "
-                             f"{int(longest['persistence'])} år i rad.")
+                             f"{int(longest['persistence'])} år i rad" + (f" ({label})" if label else "") + ".")
         else:
-            sentences.append(f"Längst i rad: {int(longest['persistence'])} år på {len(same)} indikatorer.")
+            sentences.append(f"Längst i rad: {int(longest['persistence'])} år på {len(same)} indikatorer"
+                             + (f" (värdena på {', '.join(averaged)})" if averaged else "") + ".")
     moved = summary["direction"]
     smaller, larger = int((moved == "minskat").sum()), int((moved == "ökat").sum())
     flipped = int((moved == "bytt tecken").sum())
