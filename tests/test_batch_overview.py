@@ -157,3 +157,20 @@ def test_a_report_with_more_than_three_sections_gets_a_table_of_contents():
     assert '<a href="#avsnitt-1">Sammanfattning</a>' in page and '<a href="#Om-data">Om data</a>' in page
     assert '<h2 id="avsnitt-1">Sammanfattning</h2>' in page and '<h2 id="Om-data">' in page
     assert "B &lt;i&gt;</a>" in page and "<i>" not in page  # heading text stays text
+
+
+def test_the_descriptive_caveat_is_where_it_is_read(six):
+    """Kolada gives no counts: each report says so right under its summary table (not only at the end), and
+    the overview page and workbook say it once."""
+    from jamlib.analysis.gaps import DESCRIPTIVE_CAVEAT
+
+    caveat = html.escape(DESCRIPTIVE_CAVEAT, quote=False)
+    for code, _ in SIX:
+        page = next(six.glob(f"{code}_*.html")).read_text(encoding="utf-8")
+        summary = re.search(r"<h2[^>]*>Sammanfattning", page).end()
+        first_section_after = page.index("<h2", summary)
+        assert caveat in page[summary:first_section_after], code
+    index = (six / "index.html").read_text(encoding="utf-8")
+    assert index.count(caveat) == 1 and index.index(caveat) < index.index("Status för varje rapport")
+    notes = [r[0] for r in load_workbook(six / "oversikt.xlsx")["Källa och förbehåll"].iter_rows(min_row=2, values_only=True)]
+    assert notes.count(DESCRIPTIVE_CAVEAT) == 1

@@ -153,7 +153,13 @@ def overview_html(records: list[dict]) -> str:
     references = sorted({r["reference"] for r in records if r.get("reference")}, key=swedish_sort_key)
     periods = sorted({str(i.get("latest_period")) for r in records for i in r["indicators"]})
     return render("overview", columns=[t for _, t in columns], rows=rows, references=references,
-                  periods=", ".join(periods), threshold=records[0]["threshold"] if records else 5)
+                  periods=", ".join(periods), threshold=records[0]["threshold"] if records else 5,
+                  caveat=_caveat(records))
+
+
+def _caveat(records: list[dict]) -> str | None:
+    """The reports' descriptive caveat, said once for the overview when any report carries it."""
+    return next((r["caveat"] for r in records if r.get("caveat")), None)
 
 
 _VALUE_COLUMNS = ["Kod", "Organisation", "Id", "Indikator", "År", "Kvinnor", "Män", "Totalt", "Skillnad K−M",
@@ -198,7 +204,8 @@ def overview_sheets(records: list[dict], caveats: list[str] | None = None) -> di
              "källa och publiceringsdatum.",
              "Skillnaderna beskriver publicerade värden; hur de prövats står i varje rapports avsnitt \"Metod och "
              "osäkerhet\"."]
-    notes += list(caveats or [])
+    caveat = _caveat(records)
+    notes += ([caveat] if caveat else []) + [c for c in caveats or [] if c != caveat]
     references = sorted({r["reference"] for r in records if r.get("reference")}, key=swedish_sort_key)
     notes += [f"Jämförelsegrupp: {reference}" for reference in references]
     return {"Översikt": overview_matrix(records),

@@ -94,7 +94,8 @@ def summary_record(report: IndicatorReport, summary: pd.DataFrame | None = None)
     Returns
     -------
     dict
-        ``org_code``, ``org_name``, ``threshold``, ``reference``, ``indicators`` (one dict per row of
+        ``org_code``, ``org_name``, ``threshold``, ``reference``, ``caveat`` (:func:`descriptive_caveat`),
+        ``indicators`` (one dict per row of
         :func:`report_summary` with ``unit``, ``difference_unit`` and ``materiality``) and ``values``
         (one dict per indicator and period: ``Kvinnor``, ``Män``, ``Totalt``, ``Skillnad K−M`` ...).
     """
@@ -120,7 +121,7 @@ def summary_record(report: IndicatorReport, summary: pd.DataFrame | None = None)
                            **{k: _plain(v) for k, v in row.items()}})
     return {"org_code": report.org_code, "org_name": report.org_name, "threshold": int(report.threshold),
             "reference": report.reference.label if report.reference is not None else None,
-            "indicators": indicators, "values": values}
+            "caveat": descriptive_caveat(report), "indicators": indicators, "values": values}
 
 
 def read_summary_record(notebook) -> dict | None:
@@ -154,7 +155,19 @@ def show_summary(report: IndicatorReport, titles: Mapping[str, str] | None = Non
     show(_Bundle({"text/html": table_html(table, f"{report.org_name}: skillnader mellan kvinnor och män i korthet"),
                   "text/plain": table.to_string(index=False), SUMMARY_MIME: summary_record(report, summary)}))
     missing = len(table) - len(summary)
-    display.show_paragraphs(summary_sentences(summary, missing))
+    caveat = descriptive_caveat(report)
+    display.show_paragraphs(summary_sentences(summary, missing) + ([caveat] if caveat else []))
+
+
+def descriptive_caveat(report: IndicatorReport) -> str | None:
+    """The caveat that the values are descriptive (no counts, no uncertainty), when it applies to the report.
+
+    It is said under the summary table, where it is read, as well as among the method's remarks.
+    """
+    from jamlib.analysis.gaps import DESCRIPTIVE_CAVEAT
+
+    notes = report.sentences.loc[report.sentences["indicator_id"] == "", "text"]
+    return DESCRIPTIVE_CAVEAT if (notes == DESCRIPTIVE_CAVEAT).any() else None
 
 
 def indicator_paragraphs(report: IndicatorReport, indicator_id: str) -> list[str]:
