@@ -322,16 +322,48 @@ def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
     return load_processed("checklist", args.processed)
 
 
+def _is_constructed(scores: pd.DataFrame) -> bool:
+    """Whether the scores come from a file marked as constructed (the bundled ``*_konstruerad.csv``)."""
+    return "source_file" in scores.columns and scores["source_file"].astype(str).str.contains("konstruerad").any()
+
+
+def _printed_table_notes(table: pd.DataFrame, round_name: str, role: str, published: str | Path) -> list[str]:
+    """Notes on every cell of a computed checklist table that does not print as in the published table."""
+    from jamlib.analysis.published_notes import difference_notes, printed_differences
+    from jamlib.formatting import normalise_dashes
+    from jamlib.ingest.published import read_published
+
+    folder = Path(published) if str(published) else None  # "" : no printed tables to compare with
+    notes: list[str] = []
+    if folder is None or not folder.is_dir():
+        return notes
+    for path in sorted(folder.glob("*.csv")):
+        printed = read_published(path)
+        same = printed[(printed["round"] == normalise_dashes(round_name)) & (printed["role"] == role)]
+        if not same.empty:
+            name = str(same["table"].iloc[0])
+            notes += difference_notes(printed_differences(table, same), name) or [f"Varje cell blir som i {name}."]
+    return notes
+
+
 def _cmd_checklist_table(args: argparse.Namespace) -> int:
     from jamlib.analysis.checklist import checklist_table, format_checklist_table
+    from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, CONSTRUCTED_NOTICE
 
-    table = checklist_table(_load_scores(args), args.round, args.role)
+    scores = _load_scores(args)
+    table = checklist_table(scores, args.round, args.role)
     formatted = format_checklist_table(table)
     if args.format == "table":
+        constructed = _is_constructed(scores)
         counts = ", ".join(f"{k}: {v}" for k, v in table.attrs["organisations"].items())
-        print(f"Omgång {table.attrs['round']}, {args.role}: genomsnittlig självskattning per moment "
-              f"(antal organisationer: {counts})")
+        print(f"Omgång {table.attrs['round']}, {args.role}: genomsnittlig självskattning per moment"
+              + (f" ({CONSTRUCTED_LABEL})" if constructed else "") + f" (antal organisationer: {counts})")
+        if constructed:
+            print(CONSTRUCTED_NOTICE)
     _print_frame(formatted, args.format)
+    if args.format == "table":
+        for note in _printed_table_notes(table, table.attrs["round"], args.role, args.publicerade):
+            print(note)
     return 0
 
 
@@ -366,15 +398,44 @@ def _cmd_checklist_check(args: argparse.Namespace) -> int:
     return 1 if len(findings) else 0
 
 
+def _mentor_change_note(scores: pd.DataFrame, round_name: str, published: str | Path) -> list[str]:
+    """The sentence that the mentors' computed change differs from the published table's, where it does."""
+    from jamlib.analysis.checklist import checklist_table
+    from jamlib.analysis.published_notes import change_note, printed_differences
+    from jamlib.formatting import normalise_dashes
+    from jamlib.ingest.published import read_published
+
+    round_name = normalise_dashes(round_name)
+    folder = Path(published) if str(published) else None
+    if folder is None or not folder.is_dir() or not ((scores["round"] == round_name) & (scores["role"] == "mentor")).any():
+        return []
+    table = checklist_table(scores, round_name, "mentor")
+    for path in sorted(folder.glob("*.csv")):
+        printed = read_published(path)
+        same = printed[(printed["round"] == round_name) & (printed["role"] == "mentor")]
+        if not same.empty:
+            note = change_note(printed_differences(table, same), "mentorernas", str(same["table"].iloc[0]))
+            return [note.replace("(se noten under tabellen)", "(se noterna under jam checklist table --role mentor)")] \
+                if note else []
+    return []
+
+
 def _cmd_checklist_roles(args: argparse.Namespace) -> int:
     from jamlib.analysis.narrative import role_sentences
     from jamlib.analysis.role_comparison import compare_roles, format_role_table
     from jamlib.formatting import normalise_dashes
 
-    comparison = compare_roles(_load_scores(args), args.round)
+    from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, CONSTRUCTED_NOTICE
+
+    scores = _load_scores(args)
+    comparison = compare_roles(scores, args.round)
     if args.format == "table":
-        print(f"Omgång {normalise_dashes(args.round)}: mentorer jämfört med deltagare (summa av tio moment, 10–40 poäng)")
-        for sentence in role_sentences(comparison):
+        constructed = _is_constructed(scores)
+        print(f"Omgång {normalise_dashes(args.round)}: mentorer jämfört med deltagare (summa av tio moment, 10–40 poäng)"
+              + (f" ({CONSTRUCTED_LABEL})" if constructed else ""))
+        if constructed:
+            print(CONSTRUCTED_NOTICE)
+        for sentence in role_sentences(comparison) + _mentor_change_note(scores, args.round, args.publicerade):
             print(f"  {sentence}")
         print()
         _print_frame(format_role_table(comparison).drop(columns="Slutsats"), "table")
@@ -854,7 +915,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     scores = load_processed("checklist", processed)
     for role, number in (("deltagare", 1), ("mentor", 2)):
         print(f"\n2. Tabell {number} ({role}) beräknad från skattningarna (konstruerade data, se data/raw/README.md):")
-        _print_frame(format_checklist_table(checklist_table(scores, "2020–2022", role)), "table")
+        table = checklist_table(scores, "2020–2022", role)
+        _print_frame(format_checklist_table(table), "table")
+        for note in _printed_table_notes(table, "2020–2022", role, raw / "published"):
+            print(f"   {note}")
     print("\n3. Kontroll av de publicerade tabellerna:")
     for path in sorted((raw / "published").glob("*.csv")):
         findings = check_published_table(read_published(path))
@@ -945,6 +1009,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add_scores_source(p: argparse.ArgumentParser) -> None:
         p.add_argument("--file", help="läs skattningar från denna fil i stället för data/processed")
         p.add_argument("--processed", default="data/processed", help="mapp med bearbetade data")
+        p.add_argument("--publicerade", default="data/raw/published",
+                       help="mapp med SKR:s tryckta tabeller; varje cell som inte blir som där får en not")
         add_format(p)
 
     checklist = sub.add_parser("checklist", help="checklisttabeller och kontroll av publicerade tabeller")

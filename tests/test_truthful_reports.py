@@ -75,6 +75,28 @@ def test_tabell_2_notes_name_every_cell_that_cannot_be_reproduced():
     assert change_note(participants, "deltagarnas", "Tabell 1") is None
 
 
+def test_the_command_line_labels_constructed_scores_and_notes_the_cells_tabell_2_prints_otherwise(capsys, monkeypatch):
+    """What `jam checklist table` and `jam checklist roles` print on the bundled scores says that they are
+    constructed, names the four cells that do not print as Tabell 2, and says that the printed change is 9,0."""
+    monkeypatch.chdir(ROOT)
+    assert main(["checklist", "table", "--round", "2020-2022", "--role", "mentor", "--file", str(SCORES)]) == 0
+    out = capsys.readouterr().out
+    assert "(konstruerade data)" in out and "konstruerade data, inte verkliga" in out
+    assert "4 celler återger inte SKR Modellkonceptet 2020–2022, Tabell 2" in out
+    assert "Totalt, +/-: här 8,3, tryckt 9,0" in out
+    assert main(["checklist", "table", "--round", "2020-2022", "--role", "deltagare", "--file", str(SCORES)]) == 0
+    assert "Varje cell blir som i SKR Modellkonceptet 2020–2022, Tabell 1" in capsys.readouterr().out
+    assert main(["checklist", "roles", "--round", "2020-2022", "--file", str(SCORES)]) == 0
+    out = capsys.readouterr().out
+    assert "(konstruerade data)" in out and "Mentorerna ökade med 8,3 poäng" in out
+    assert "Mentorernas förändring är 8,3 poäng i de konstruerade data, medan SKR Modellkonceptet 2020–2022, " \
+           "Tabell 2 trycker 9,0" in out
+    assert main(["checklist", "table", "--round", "2020-2022", "--role", "mentor", "--file", str(SCORES),
+                 "--publicerade", ""]) == 0  # no printed tables to compare with: no notes, still the label
+    out = capsys.readouterr().out
+    assert "celler återger inte" not in out and "(konstruerade data)" in out
+
+
 def text_of(page: Path) -> str:
     markup = page.read_text(encoding="utf-8")
     markup = re.sub(r"<script.*?</script>|<style.*?</style>", "", markup, flags=re.S)

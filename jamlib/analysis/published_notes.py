@@ -23,6 +23,11 @@ __all__ = ["printed_differences", "difference_notes", "change_note", "CONSTRUCTE
 #: The words every table, chart and sentence built on constructed scores carries.
 CONSTRUCTED_LABEL = "konstruerade data"
 
+#: What is said beside anything computed from the bundled constructed per-municipality checklist scores.
+CONSTRUCTED_NOTICE = ("Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara gruppernas "
+                      "medelvärden; de konstruerade skattningarna är gjorda så att medelvärdena blir som i SKR:s tabeller. "
+                      "Kommunernas namn är de deltagande kommunernas, men varje kommuns egna värden är påhittade.")
+
 _CHANGE = "+/-"
 
 
