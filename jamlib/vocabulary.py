@@ -194,7 +194,7 @@ COLUMN_LABELS: dict[str, str] = {
     "larger": "skillnaden jämfört med jämförelsen",
     "slope_per_year": "förändring per år",
     "p_value": "p",
-    "direction": "riktning",
+    "direction": "trendlinjens riktning (även när trenden inte är säkerställd)",
     "latest_gap": "senaste skillnad (K − M)",
     "materiality": "gräns för påtaglig skillnad",
     "uncertainty": "osäkerhet",

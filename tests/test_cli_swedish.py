@@ -161,6 +161,30 @@ def test_units_and_resources_together_are_one_json_object_and_refused_as_one_csv
     assert "två tabeller" in err and "--format json" in err and "Traceback" not in err
 
 
+def test_csv_of_jam_gaps_cannot_start_a_formula_even_when_the_data_try(tmp_path, capsysbinary, monkeypatch):
+    """An own file whose names start like formulas (=, +, @, a line break inside the cell): every text cell
+    of the CSV is neutralised; negative numbers stay numbers."""
+    folder = tmp_path / "indikatorer"
+    folder.mkdir()
+    rows = ["Organisation;Indikator;Indikatornamn;Period;Kön;Värde;Enhet;Polaritet"]
+    for period, (k, m) in {"2020": (10, 14), "2021": (11, 15), "2022": (9, 16)}.items():
+        for sex, value in (("Kvinnor", k), ("Män", m)):
+            rows.append(f'"+Nämnd";@X1;"=HYPERLINK(""http://exempel.invalid"",""klicka"")\n=1+1";{period};{sex};'
+                        f"{value};dagar;lägre är bättre")
+    (folder / "egen.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    assert main(["gaps", "--org", "+Nämnd", "--data", str(folder), "--format", "csv"]) == 0
+    out = capsysbinary.readouterr().out.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(out, newline=""), delimiter=";") for cell in row]
+    assert any("HYPERLINK" in c for c in cells) and any("Nämnd" in c for c in cells)  # the text is there ...
+    for cell in cells:
+        if re.fullmatch(r"-?\d+(,\d+)?", cell):
+            continue  # a number, e.g. the gap -5,0
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell  # ... but never as a formula
+        for line in cell.splitlines()[1:]:
+            assert not line.startswith(("=", "+", "-", "@")), cell
+
+
 def test_csv_of_a_printed_table_has_numbers_excel_reads(tmp_path, capsysbinary):
     import pandas as pd
 
