@@ -15,6 +15,11 @@ the words:
 4. no sex is called disadvantaged on a gap below the materiality threshold;
 5. every sentence about N20402 says that the values are three-year averages.
 
+The bundled organisations without a Kolada code (own statistics: Kfast AB, Rekarnebygymnasiet, and any file
+added to ``data/raw/indicators``) go through the same report and the same invariants, checked against their
+files read with pandas alone: a sex named only on a material gap with a direction, no trend claim above the
+adjusted threshold (gap and share trends in one family), shares and Wilson intervals equal to the counts.
+
 The whole corpus takes about a minute of CPU on the 2-core development
 machine: the exact null distributions are built once per series length and tie
 pattern and cached, the data are read and the gaps computed once, and each of
@@ -326,3 +331,102 @@ def test_the_first_screen_says_three_year_averages_wherever_it_speaks_of_fall_in
                 assert "treårsmedelvärden" in sentence, sentence
                 sentences_named += 1
     assert cells > 500 and sentences_named > 100
+
+
+# -- every bundled organisation without a Kolada code (own statistics) ---------------------------------------
+
+def _own_rows_by_hand() -> pd.DataFrame:
+    """The bundled own indicator files read with pandas alone (not jamlib): organisation, indicator, period, K/M."""
+    sexes = {"kvinnor": "K", "flickor": "K", "män": "M", "pojkar": "M", "totalt": "T"}
+    frames = []
+    for path in sorted((RAW / "indicators").glob("*.csv")):
+        frame = pd.read_csv(path, sep=";", decimal=",", dtype={"Period": str})
+        frame["sex"] = frame["Kön"].str.lower().map(sexes)
+        frames.append(frame)
+    rows = pd.concat(frames, ignore_index=True)
+    wide = rows.pivot_table(index=["Organisation", "Indikator", "Period", "Enhet", "Polaritet"], columns="sex",
+                            values="Värde", aggfunc="first").reset_index()
+    return wide
+
+
+@pytest.fixture(scope="module")
+def own_reports():
+    from jamlib.ingest.sources import load_organisation_folder
+
+    data = load_indicator_folder([RAW / "kolada", RAW / "indicators"])
+    table = load_organisation_folder(RAW / "organisations")
+    names = sorted(_own_rows_by_hand()["Organisation"].unique())
+    return {name: indicator_report(data, name, None, organisations=table) for name in names}
+
+
+def test_every_bundled_own_organisation_is_in_the_corpus(own_reports):
+    assert len(own_reports) >= 2  # Kfast AB and Rekarnebygymnasiet today; a new bundled file joins by itself
+    for name, report in own_reports.items():
+        assert report.reference is None
+        notes = " ".join(report.sentences.loc[report.sentences["indicator_id"] == "", "text"])
+        assert "jämförs inte med någon referens" in notes, name
+        for text in report.sentences["text"]:  # no comparison sentence without a reference
+            assert "saknar värden för både" not in text and " än i " not in text and "medianen" not in text, text
+
+
+def test_own_organisations_name_a_disadvantaged_sex_only_on_a_material_gap_with_a_direction(own_reports):
+    by_hand = _own_rows_by_hand()
+    named = 0
+    for name, report in own_reports.items():
+        texts = dict(zip(report.sentences["indicator_id"], report.sentences["text"]))
+        for row in report.persistence.to_dict("records"):
+            first = sentences(texts[row["indicator_id"]])[0]
+            mine = by_hand[(by_hand["Organisation"] == name) & (by_hand["Indikator"] == row["indicator_id"])]
+            latest = mine[mine["Period"] == row["latest_period"]].iloc[0]
+            gap = float(latest["K"]) - float(latest["M"])
+            polarity = str(latest["Polaritet"])
+            threshold = float(row["materiality"])
+            if polarity in ("högre är bättre", "lägre är bättre") and abs(gap) >= threshold > 0:
+                women_worse = (gap < 0) if polarity == "högre är bättre" else (gap > 0)
+                worse, better = ("kvinnor", "män") if women_worse else ("män", "kvinnor")
+                assert f"har {worse} haft ett sämre värde än {better}" in first, (name, first)
+                named += 1
+            else:
+                assert "sämre värde" not in first, (name, first)
+                if polarity == "neutral":
+                    assert "sägs inget kön vara missgynnat" in first and "neutral" in first, first
+                else:
+                    assert "inte påtaglig" in first or "samma värde" in first, first
+    assert named >= 2  # Kfast's two service indices: women 4,5 and 3 points below men
+
+
+def test_own_organisations_claim_no_trend_above_the_adjusted_threshold_and_follow_the_fitted_line(own_reports):
+    for name, report in own_reports.items():
+        tests = [*report.trend["p_value"].dropna(), *report.share_trends["p_value"].dropna()]
+        expected = multipletests(tests, method="fdr_bh")[1] if tests else []
+        adjusted = [*report.trend["p_adjusted"].dropna(), *report.share_trends["p_adjusted"].dropna()]
+        assert adjusted == pytest.approx(list(expected))
+        for row in report.trend.to_dict("records"):
+            claimed = bool(_CLAIM.search(row["text"]))
+            assert claimed == bool(row["significant"] and row["p_adjusted"] < 0.05 and row["minimum_p"] <= 0.05), row["text"]
+            if not row["significant"]:
+                assert row["trend"] in ("ingen tydlig trend", "kan inte bedömas"), (name, row["text"])
+        for row in report.share_trends.to_dict("records"):
+            claimed = bool(_CLAIM.search(row["text"]))
+            assert claimed == (row["p_adjusted"] < 0.05 and row["minimum_p"] <= 0.05), row["text"]
+
+
+def test_own_organisations_shares_are_the_counts_in_the_file(own_reports):
+    from statsmodels.stats.proportion import proportion_confint
+
+    by_hand = _own_rows_by_hand()
+    checked = 0
+    for name, report in own_reports.items():
+        for row in report.share_trends.to_dict("records"):
+            mine = by_hand[(by_hand["Organisation"] == name) & (by_hand["Indikator"] == row["indicator_id"])]
+            mine = mine.sort_values("Period")
+            first, last = mine.iloc[0], mine.iloc[-1]
+            k0, n0 = int(first["K"]), int(first["K"] + first["M"])
+            k1, n1 = int(last["K"]), int(last["K"] + last["M"])
+            low, high = proportion_confint(k1, n1, method="wilson")
+            pct = lambda v: f"{100 * v:.1f}".replace(".", ",")  # noqa: E731
+            assert f"{pct(k0 / n0)} % ({k0} av {n0}) {first['Period']}" in row["text"], row["text"]
+            assert f"{pct(k1 / n1)} % ({k1} av {n1}; 95 % konfidensintervall {pct(low)}–{pct(high)} %) {last['Period']}" \
+                in row["text"], row["text"]
+            checked += 1
+    assert checked >= 1  # Rekarnebygymnasiet's girls on the building programme
