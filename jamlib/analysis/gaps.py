@@ -629,9 +629,17 @@ def gap_and_floor(gaps: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
             floor_higher = bool(floor_after > floor_before) if polarity == "högre är bättre" else bool(floor_after < floor_before)
         goal = bool(gap_smaller and floor_higher) if floor_higher is not None else None
         title = a["indicator_title"] or indicator
-        parts = [f"{title}: skillnaden mellan kvinnor och män har {'minskat' if gap_smaller else 'inte minskat'}"]
+        threshold = float(a.get("materiality", 0.0) or 0.0) if hasattr(a, "get") else 0.0
+        unit = difference_unit(a.get("unit")) if "unit" in a.index else ""
+        moved = f"(från {format_decimal(abs(a['gap']))} till {format_decimal(abs(b['gap']))} {unit})".replace(" )", ")")
+        if not is_material(abs(b["gap"]) - abs(a["gap"]), threshold, max(abs(a["gap"]), abs(b["gap"]))):
+            gap_words = f"inte förändrats påtagligt {moved}"  # below the indicator's materiality: no "minskat"
+        else:
+            gap_words = f"{'minskat' if gap_smaller else 'inte minskat'} {moved}"
+        parts = [f"{title}: skillnaden mellan kvinnor och män har {gap_words}"]
         if floor_higher is not None:
-            parts.append(f"det sämsta värdet har {'förbättrats' if floor_higher else 'inte förbättrats'}")
+            parts.append(f"det sämsta värdet har {'förbättrats' if floor_higher else 'inte förbättrats'} "
+                         f"({format_decimal(floor_before)} och {format_decimal(floor_after)})")
         else:
             parts.append("om det sämsta värdet har förbättrats går inte att säga utan känd riktning (polaritet)")
         rows.append({"org_code": code, "org_name": name, "indicator_id": indicator, "indicator_title": title,
