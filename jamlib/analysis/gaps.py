@@ -639,7 +639,7 @@ def gap_and_floor(gaps: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
         parts = [f"{title}: skillnaden mellan kvinnor och män har {gap_words}"]
         if floor_higher is not None:
             parts.append(f"det sämsta värdet har {'förbättrats' if floor_higher else 'inte förbättrats'} "
-                         f"({format_decimal(floor_before)} och {format_decimal(floor_after)})")
+                         f"(från {format_decimal(floor_before)} till {format_decimal(floor_after)})")
         else:
             parts.append("om det sämsta värdet har förbättrats går inte att säga utan känd riktning (polaritet)")
         rows.append({"org_code": code, "org_name": name, "indicator_id": indicator, "indicator_title": title,
