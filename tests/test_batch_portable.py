@@ -183,7 +183,7 @@ def test_jam_batch_for_a_region_without_fork(tmp_path):
 
 
 def test_jam_demo_gives_the_same_reports_and_index_without_fork(tmp_path):
-    outcomes = {}
+    outcomes, texts = {}, {}
     for method, command in (("fork", JAM), ("spawn", JAM_WITHOUT_FORK)):
         out = tmp_path / method
         result = subprocess.run(command + ["demo", "--processed", str(tmp_path / f"data_{method}"), "--out", str(out)],
@@ -191,5 +191,20 @@ def test_jam_demo_gives_the_same_reports_and_index_without_fork(tmp_path):
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert "16 av 16 rapporter klara" in result.stdout  # 14 + Rekarnebygymnasiet and Kfast AB (own statistics)
         outcomes[method] = (sorted(p.name for p in out.glob("*.html")), _statuses(out))
+        texts[method] = {p.name: _visible_text(p, method) for p in out.glob("*.html") if p.name != "index.html"}
     assert outcomes["fork"] == outcomes["spawn"]
     assert len(outcomes["spawn"][0]) == 17 and set(s for _, s in outcomes["spawn"][1].values()) == {"klar"}
+    for name, text in texts["fork"].items():  # the same words and numbers in every report, whichever way it ran
+        assert len(text) > 200 and text == texts["spawn"][name], name
+
+
+def _visible_text(page, method: str) -> str:
+    """What a reader sees of a report, without the time it was made and the run's own folder names."""
+    import html as _html
+    import re as _re
+
+    markup = page.read_text(encoding="utf-8")
+    markup = _re.sub(r"<script.*?</script>|<style.*?</style>", "", markup, flags=_re.S)
+    text = _re.sub(r"\s+", " ", _html.unescape(_re.sub(r"<[^>]+>", " ", markup)))
+    text = _re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?", "<tid>", text)
+    return text.replace(f"data_{method}", "data_").replace(f"/{method}/", "/")
