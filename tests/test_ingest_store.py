@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -68,6 +69,27 @@ def test_only_the_changed_file_is_validated_and_the_result_equals_a_fresh_ingest
         pd.testing.assert_frame_equal(mine[0][name], table)
     assert mine[1:] == theirs[1:]
     assert (processed / "karantan" / "checklist__modellkonceptet_2020_2022_konstruerad_csv.csv").exists()
+
+
+def test_fel_csv_is_every_pieces_failures_in_order_byte_for_byte(collection):
+    """fel.csv is built from rows written per piece; it must be exactly the CSV of all pieces' failures together
+    (what jam ingest wrote before), also when a piece's rows are missing and are made again."""
+    from jamlib.files import excel_csv
+
+    raw, processed = collection
+    (raw / "checklist" / "trasig.csv").write_text(HEADER + "2020–2022;Kalmar;0880;deltagare;Uppstart;1;7\n"
+                                                  "2020–2022;Kalmar;0880;mentor;Träff 9;=1+1;2\n", encoding="utf-8")
+    ingest_folder(raw, processed, workers=1)
+    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+    pieces = [processed / store_module.PARTS / f"{store_module._slug(Path(e['path']))}.fel.parquet" for e in manifest]
+    together = pd.concat([pd.read_parquet(p) for p in pieces], ignore_index=True)
+    together["row"] = together["row"].astype("Int64")
+    expected = excel_csv(together)
+    assert (processed / "fel.csv").read_bytes() == expected
+    assert b"trasig.csv" in expected and b"'=1+1" in expected  # the bad file's rows are there, neutralised
+    next(iter((processed / store_module.PARTS).glob("*.fel.csv"))).unlink()
+    ingest_folder(raw, processed, workers=1)
+    assert (processed / "fel.csv").read_bytes() == expected
 
 
 def test_other_options_or_other_validating_code_validate_again(collection, monkeypatch):

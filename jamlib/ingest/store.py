@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import traceback
 from dataclasses import dataclass
 from functools import lru_cache
@@ -162,6 +163,45 @@ def _failure_table(failures: pd.DataFrame):
     return pa.Table.from_arrays(arrays, names=_FAILURE_SCHEMA_COLUMNS)
 
 
+def _failure_csv_body(failures_path: Path) -> bytes:
+    """A piece's failures as the rows of ``fel.csv`` (no BOM, no header), exactly as the whole file writes them.
+
+    Each piece's rows are made once, where the piece is validated (in parallel, and reused while the
+    source file is unchanged); ``fel.csv`` is then the header and these bodies one after the other,
+    which costs no more than copying bytes, even with millions of warnings.
+    """
+    from jamlib.files import excel_csv
+
+    frame = pd.read_parquet(failures_path)
+    frame["row"] = frame["row"].astype("Int64")
+    whole = excel_csv(frame)
+    return whole[len(excel_csv(frame.iloc[0:0])):]
+
+
+def _write_failure_csv_body(failures_path: Path) -> Path:
+    body = failures_path.with_name(failures_path.name[: -len(".parquet")] + ".csv")
+    data = _failure_csv_body(failures_path)
+    with atomic_write(body, "wb") as handle:
+        handle.write(data)
+    return body
+
+
+def _write_failures_csv(sources: list[_Source], target: Path) -> None:
+    """``fel.csv``: every source's failures, from the bodies written per piece (made again where one is missing)."""
+    from jamlib.files import excel_csv
+
+    header = excel_csv(pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object)
+                                     for c in _FAILURE_SCHEMA_COLUMNS}))
+    with atomic_write(target, "wb") as handle:
+        handle.write(header)
+        for source in sources:
+            body = source.failures.with_name(source.failures.name[: -len(".parquet")] + ".csv")
+            if not body.exists() or body.stat().st_mtime_ns < source.failures.stat().st_mtime_ns:
+                body = _write_failure_csv_body(source.failures)
+            with open(body, "rb") as piece:
+                shutil.copyfileobj(piece, handle, 1 << 20)
+
+
 def _write_arrow(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
@@ -261,6 +301,7 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
     failures = result.failures.copy()
     failures.insert(0, "source", str(relative))
     _write_arrow(_failure_table(failures), failures_path)
+    _write_failure_csv_body(failures_path)
     entry = {
         "path": str(relative),
         "kind": result.kind,
@@ -454,17 +495,13 @@ def _ingest_folder_locked(
     manifest = pd.DataFrame([{k: s.entry.get(k) for k in _MANIFEST_COLUMNS} for s in sources],
                             columns=_MANIFEST_COLUMNS)
     write_json(manifest.to_dict(orient="records"), processed_dir / "manifest.json")
-    failure_frames = [pd.read_parquet(s.failures) for s in sources]
-    failures = pd.concat(failure_frames, ignore_index=True) if failure_frames else \
-        pd.DataFrame(columns=_FAILURE_SCHEMA_COLUMNS)
-    failures["row"] = failures["row"].astype("Int64")
-    write_csv(failures, processed_dir / "fel.csv")
+    _write_failures_csv(sources, processed_dir / "fel.csv")
     return manifest
 
 
 def _remove_stale(processed_dir: Path, slugs: set[str]) -> None:
     """Take away pieces, manifests and quarantines of source files that are no longer there."""
-    for folder, suffixes in ((processed_dir / PARTS, (".fel.parquet", ".parquet")),
+    for folder, suffixes in ((processed_dir / PARTS, (".fel.parquet", ".fel.csv", ".parquet")),
                              (processed_dir / "manifest", (".json",)), (processed_dir / "karantan", (".csv",))):
         if not folder.is_dir():
             continue
