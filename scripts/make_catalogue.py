@@ -349,6 +349,28 @@ def json_cases() -> None:
                          ("1780", "U23401", "2022", "T", 55.0)))
 
 
+def kolada_type_cases() -> None:
+    """Kolada records whose fields hold a JSON object or a list, and a file nested 100 000 levels deep."""
+    good = {"kpi": "U23401", "municipality": "1780", "period": 2022,
+            "values": [entry("K", 61.0), entry("M", 50.0), entry("T", 55.0)]}
+    other = {"kpi": "U23401", "municipality": "1780", "period": 2021,
+             "values": [entry("K", 60.0), entry("M", 52.0), entry("T", 56.0)]}
+    kept = values(IND_VALUES, ("1780", "U23401", "2022", "K", 61.0), ("1780", "U23401", "2022", "M", 50.0),
+                  ("1780", "U23401", "2022", "T", 55.0))
+    for name, changed, message in (
+            ("data_kolada_period_object.json", {**other, "period": {"år": 2021}},
+             "I post 2 i 'values' är fältet 'period' ett JSON-objekt"),
+            ("data_kolada_kpi_list.json", {**other, "kpi": ["U23401"]}, "I post 2 i 'values' är fältet 'kpi' en lista"),
+            ("data_kolada_value_list.json", {**other, "values": [entry("K", [60, 61]), *other["values"][1:]]},
+             "I ett värde i post 2 i 'values' är fältet 'value' en lista")):
+        (OUT / name).write_text(json.dumps(kolada([good, changed]), ensure_ascii=False), encoding="utf-8")
+        expect(name, 1, 6, 3, 3, message, kept, about="the second record (3 entries) is quarantined, the first read")
+    (OUT / "data_kolada_deep_nesting.json").write_text('{"values": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                                                       encoding="utf-8")
+    expect("data_kolada_deep_nesting.json", 1, 0, 0, 0, "filen är inte en Kolada-fil",
+           about="pyarrow's reader crashed the process on this and json.loads overflowed the stack")
+
+
 def parquet_cases() -> None:
     import pandas as pd
 
@@ -361,7 +383,8 @@ def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
-    for make in (csv_cases, chain_cases, value_cases, not_tables, excel_cases, ods_cases, json_cases, parquet_cases):
+    for make in (csv_cases, chain_cases, value_cases, not_tables, excel_cases, ods_cases, json_cases, parquet_cases,
+                 kolada_type_cases):
         make()
     names = [e["file"] for e in EXPECTED]
     assert len(names) == len(set(names)), "a file is listed twice"
