@@ -371,6 +371,33 @@ def kolada_type_cases() -> None:
            about="pyarrow's reader crashed the process on this and json.loads overflowed the stack")
 
 
+def quote_cases() -> None:
+    """A free-text cell that starts with a stray quote ("Tre tum) must not swallow the rows after it."""
+    ok = [["Karlstad", "1780", "2022", "aktivitet", "Kurs 2", "text"], ["Karlstad", "1780", "2023", "aktivitet", "Kurs 3", "mer"]]
+    text("chain_stray_quote_never_closed.csv", rows(CHAIN, ["Karlstad", "1780", "2021", "aktivitet", "Kurs",
+                                                            '"Tre tum långa skruvar'], *ok))
+    expect("chain_stray_quote_never_closed.csv", 1, 3, 2, 1, "citattecken (\") som aldrig stängs, så de 2 raderna efter",
+           values(CHAIN_VALUES, ("Karlstad", "2022", "aktivitet", "Kurs 2"), ("Karlstad", "2023", "aktivitet", "Kurs 3")),
+           about="the quote opens on row 2; rows 3 and 4 are read as rows, not as part of its cell")
+    text("chain_stray_quote_closed_later.csv", rows(CHAIN, ["Karlstad", "1780", "2021", "aktivitet", "Kurs", '"Tre tum'],
+                                                    *ok, ["Karlstad", "1780", "2024", "aktivitet", "Kurs 4", '5" skruv'])
+         .replace("\n", "\r\n"))
+    expect("chain_stray_quote_closed_later.csv", 1, 4, 3, 1, "som inte stängs förrän på rad 5 i filen, så de 3 raderna",
+           values(CHAIN_VALUES, ("Karlstad", "2022", "aktivitet", "Kurs 2"), ("Karlstad", "2023", "aktivitet", "Kurs 3"),
+                  ("Karlstad", "2024", "aktivitet", "Kurs 4")),
+           about="the quote opens on line 2; the one in 5\" skruv on line 5 closed it")
+    text("chain_stray_quote_last_row.csv", rows(CHAIN, ok[0], ["Karlstad", "1780", "2021", "aktivitet", "Kurs", '"Tre tum']))
+    expect("chain_stray_quote_last_row.csv", 1, 2, 1, 1, "cellen fortsätter till filens slut",
+           values(CHAIN_VALUES, ("Karlstad", "2022", "aktivitet", "Kurs 2")))
+    text("chain_multiline_cells_quoted.csv", rows(CHAIN)
+         + 'Karlstad;1780;2021;aktivitet;"Rubrik\npå två rader";"Mål: kvinnor; män\noch flickor; pojkar"\n'
+         + ";".join(ok[0]) + "\n")
+    expect("chain_multiline_cells_quoted.csv", 0, 2, 2, 0,
+           values=values(CHAIN_VALUES, ("Karlstad", "2021", "aktivitet", "Rubrik\npå två rader"),
+                         ("Karlstad", "2022", "aktivitet", "Kurs 2")),
+           about="properly quoted multi-line cells, one in the middle, one with ; inside: read as before")
+
+
 def parquet_cases() -> None:
     import pandas as pd
 
@@ -384,7 +411,7 @@ def main() -> None:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     for make in (csv_cases, chain_cases, value_cases, not_tables, excel_cases, ods_cases, json_cases, parquet_cases,
-                 kolada_type_cases):
+                 kolada_type_cases, quote_cases):
         make()
     names = [e["file"] for e in EXPECTED]
     assert len(names) == len(set(names)), "a file is listed twice"
