@@ -398,6 +398,20 @@ def quote_cases() -> None:
            about="properly quoted multi-line cells, one in the middle, one with ; inside: read as before")
 
 
+def utf32_cases() -> None:
+    """UTF-32 (with and without a byte-order mark) is read, and said to be UTF-32, not UTF-16."""
+    table = rows(INDICATORS, ["1780", "Karlstad", "U23401", 2021, "K", "61,5", "dagar"],
+                 ["1780", "Karlstad", "U23401", 2021, "M", 55, "dagar"], ["1780", "Karlstad", "U23401", 2021, "T", 58, "dagar"])
+    (OUT / "utf32_with_bom.csv").write_bytes(codecs.BOM_UTF32_LE + table.replace("\n", "\r\n").encode("utf-32-le"))
+    (OUT / "utf32_big_endian_without_bom.txt").write_bytes(table.encode("utf-32-be"))
+    read = values(IND_VALUES, ("1780", "U23401", "2021", "K", 61.5), ("1780", "U23401", "2021", "M", 55.0),
+                  ("1780", "U23401", "2021", "T", 58.0))
+    expect("utf32_with_bom.csv", 0, 3, 3, 0, "läst som UTF-32 (ovanligt; spara gärna som CSV UTF-8)", read,
+           about="FF FE 00 00 starts like UTF-16's mark; it used to be read as UTF-16 and said so")
+    expect("utf32_big_endian_without_bom.txt", 0, 3, 3, 0, "läst som UTF-32 (ovanligt; spara gärna som CSV UTF-8) utan BOM",
+           read)
+
+
 def parquet_cases() -> None:
     import pandas as pd
 
@@ -411,7 +425,7 @@ def main() -> None:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     for make in (csv_cases, chain_cases, value_cases, not_tables, excel_cases, ods_cases, json_cases, parquet_cases,
-                 kolada_type_cases, quote_cases):
+                 kolada_type_cases, quote_cases, utf32_cases):
         make()
     names = [e["file"] for e in EXPECTED]
     assert len(names) == len(set(names)), "a file is listed twice"

@@ -157,3 +157,10 @@ def test_an_unforeseen_fault_is_named_for_its_file_by_validate_and_gaps(tmp_path
     assert main(["gaps", "--org", "1780", "--data", str(tmp_path)]) == 2
     out, err = capsys.readouterr()
     assert "Fel: data_U23401.json: filen kunde inte läsas (TypeError" in err and "Traceback" not in out + err
+
+
+def test_utf32_is_named_as_utf32_not_utf16(capsys):
+    for name in ("utf32_with_bom.csv", "utf32_big_endian_without_bom.txt"):
+        assert main(["validate", str(CATALOGUE / name)]) == 0
+        out = capsys.readouterr().out
+        assert "läst som UTF-32" in out and "UTF-16" not in out, out

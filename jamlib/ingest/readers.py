@@ -79,8 +79,8 @@ def _read_csv(path: Path) -> RawTable:
     findings = [*stray, *shaped.findings]
     if replaced:
         findings.append({"row": None, "column": None, "value": None, "rule": "okända_tecken", "severity": "varning",
-                         "message": f"{replaced} tecken i filen gick inte att tolka som Windows-1252 och visas som \ufffd. "
-                                    "Spara filen som CSV UTF-8 i Excel."})
+                         "message": f"{replaced} tecken i filen gick inte att tolka som {encoding.split(' (')[0]} och visas som "
+                                    "\ufffd. Spara filen som CSV UTF-8 i Excel."})
     return RawTable(path, _frame(shaped.header, shaped.rows, path.name, shaped.numbers), notes=notes,
                     findings=findings, reshaping=shaped.reshaping)
 
