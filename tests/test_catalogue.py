@@ -119,6 +119,9 @@ def test_kolada_fields_that_are_objects_or_lists_quarantine_their_record_in_vali
         folder = tmp_path / name.removesuffix(".json")
         folder.mkdir()
         (folder / "data_U23401.json").write_bytes((CATALOGUE / name).read_bytes())
+        kpi_titles = ('{"values": [{"id": ["U23401"]}, {"id": "U23401", "title": ["Väntetid"]}]}' if field == "kpi" else
+                      '{"values": ' + "[" * 100_000 + "]" * 100_000 + "}")  # a damaged kpi.json beside: titles left out
+        (folder / "kpi.json").write_text(kpi_titles, encoding="utf-8")
         done = _jam("gaps", "--org", "1780", "--data", str(folder))
         assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr, done.stderr
         assert "2022  61,0     50,0  55,0" in done.stdout  # the good record is reported, the quarantined one not:

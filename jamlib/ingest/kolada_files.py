@@ -48,7 +48,8 @@ def _kpi_titles(folder: Path) -> dict[str, str]:
         return {}
     if not isinstance(values, list):
         return {}
-    return {v["id"]: v.get("title", "") for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)}
+    return {v["id"]: v.get("title", "") if isinstance(v.get("title", ""), (str, type(None))) else "" for v in values
+            if isinstance(v, dict) and isinstance(v.get("id"), str)}
 
 
 def _value_text(value: object) -> str | None:
