@@ -264,7 +264,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from jamlib.errors import DataFileError
     from jamlib.ingest.checked import cross_checks
     from jamlib.ingest.readers import read_raw
-    from jamlib.ingest.validation import file_failure, validate
+    from jamlib.ingest.validation import file_failure, internal_failure, validate
 
     results = []
     for name in args.paths:
@@ -277,6 +277,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             results.append(cross_checks(validate(raw, args.kind, allow_half_points=args.halvpoang)))
         except DataFileError as error:
             results.append(file_failure(path, error))
+        except JamlibError:
+            raise
+        except Exception as error:  # last resort: an unforeseen fault is reported for its file, never as a traceback
+            results.append(internal_failure(path, error))
     failures = pd.concat([r.failures for r in results], ignore_index=True) if results else pd.DataFrame()
     if args.format == "table":
         _print_frame(failures.rename(columns=_FAILURE_HEADERS), "table", cap_rules=True)

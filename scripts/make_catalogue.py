@@ -349,6 +349,69 @@ def json_cases() -> None:
                          ("1780", "U23401", "2022", "T", 55.0)))
 
 
+def kolada_type_cases() -> None:
+    """Kolada records whose fields hold a JSON object or a list, and a file nested 100 000 levels deep."""
+    good = {"kpi": "U23401", "municipality": "1780", "period": 2022,
+            "values": [entry("K", 61.0), entry("M", 50.0), entry("T", 55.0)]}
+    other = {"kpi": "U23401", "municipality": "1780", "period": 2021,
+             "values": [entry("K", 60.0), entry("M", 52.0), entry("T", 56.0)]}
+    kept = values(IND_VALUES, ("1780", "U23401", "2022", "K", 61.0), ("1780", "U23401", "2022", "M", 50.0),
+                  ("1780", "U23401", "2022", "T", 55.0))
+    for name, changed, message in (
+            ("data_kolada_period_object.json", {**other, "period": {"år": 2021}},
+             "I post 2 i 'values' är fältet 'period' ett JSON-objekt"),
+            ("data_kolada_kpi_list.json", {**other, "kpi": ["U23401"]}, "I post 2 i 'values' är fältet 'kpi' en lista"),
+            ("data_kolada_value_list.json", {**other, "values": [entry("K", [60, 61]), *other["values"][1:]]},
+             "I ett värde i post 2 i 'values' är fältet 'value' en lista")):
+        (OUT / name).write_text(json.dumps(kolada([good, changed]), ensure_ascii=False), encoding="utf-8")
+        expect(name, 1, 6, 3, 3, message, kept, about="the second record (3 entries) is quarantined, the first read")
+    (OUT / "data_kolada_deep_nesting.json").write_text('{"values": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                                                       encoding="utf-8")
+    expect("data_kolada_deep_nesting.json", 1, 0, 0, 0, "filen är inte en Kolada-fil",
+           about="pyarrow's reader crashed the process on this and json.loads overflowed the stack")
+
+
+def quote_cases() -> None:
+    """A free-text cell that starts with a stray quote ("Tre tum) must not swallow the rows after it."""
+    ok = [["Karlstad", "1780", "2022", "aktivitet", "Kurs 2", "text"], ["Karlstad", "1780", "2023", "aktivitet", "Kurs 3", "mer"]]
+    text("chain_stray_quote_never_closed.csv", rows(CHAIN, ["Karlstad", "1780", "2021", "aktivitet", "Kurs",
+                                                            '"Tre tum långa skruvar'], *ok))
+    expect("chain_stray_quote_never_closed.csv", 1, 3, 2, 1, "citattecken (\") som aldrig stängs, så de 2 raderna efter",
+           values(CHAIN_VALUES, ("Karlstad", "2022", "aktivitet", "Kurs 2"), ("Karlstad", "2023", "aktivitet", "Kurs 3")),
+           about="the quote opens on row 2; rows 3 and 4 are read as rows, not as part of its cell")
+    text("chain_stray_quote_closed_later.csv", rows(CHAIN, ["Karlstad", "1780", "2021", "aktivitet", "Kurs", '"Tre tum'],
+                                                    *ok, ["Karlstad", "1780", "2024", "aktivitet", "Kurs 4", '5" skruv'])
+         .replace("\n", "\r\n"))
+    expect("chain_stray_quote_closed_later.csv", 1, 4, 3, 1, "som inte stängs förrän på rad 5 i filen, så de 3 raderna",
+           values(CHAIN_VALUES, ("Karlstad", "2022", "aktivitet", "Kurs 2"), ("Karlstad", "2023", "aktivitet", "Kurs 3"),
+                  ("Karlstad", "2024", "aktivitet", "Kurs 4")),
+           about="the quote opens on line 2; the one in 5\" skruv on line 5 closed it")
+    text("chain_stray_quote_last_row.csv", rows(CHAIN, ok[0], ["Karlstad", "1780", "2021", "aktivitet", "Kurs", '"Tre tum']))
+    expect("chain_stray_quote_last_row.csv", 1, 2, 1, 1, "cellen fortsätter till filens slut",
+           values(CHAIN_VALUES, ("Karlstad", "2022", "aktivitet", "Kurs 2")))
+    text("chain_multiline_cells_quoted.csv", rows(CHAIN)
+         + 'Karlstad;1780;2021;aktivitet;"Rubrik\npå två rader";"Mål: kvinnor; män\noch flickor; pojkar"\n'
+         + ";".join(ok[0]) + "\n")
+    expect("chain_multiline_cells_quoted.csv", 0, 2, 2, 0,
+           values=values(CHAIN_VALUES, ("Karlstad", "2021", "aktivitet", "Rubrik\npå två rader"),
+                         ("Karlstad", "2022", "aktivitet", "Kurs 2")),
+           about="properly quoted multi-line cells, one in the middle, one with ; inside: read as before")
+
+
+def utf32_cases() -> None:
+    """UTF-32 (with and without a byte-order mark) is read, and said to be UTF-32, not UTF-16."""
+    table = rows(INDICATORS, ["1780", "Karlstad", "U23401", 2021, "K", "61,5", "dagar"],
+                 ["1780", "Karlstad", "U23401", 2021, "M", 55, "dagar"], ["1780", "Karlstad", "U23401", 2021, "T", 58, "dagar"])
+    (OUT / "utf32_with_bom.csv").write_bytes(codecs.BOM_UTF32_LE + table.replace("\n", "\r\n").encode("utf-32-le"))
+    (OUT / "utf32_big_endian_without_bom.txt").write_bytes(table.encode("utf-32-be"))
+    read = values(IND_VALUES, ("1780", "U23401", "2021", "K", 61.5), ("1780", "U23401", "2021", "M", 55.0),
+                  ("1780", "U23401", "2021", "T", 58.0))
+    expect("utf32_with_bom.csv", 0, 3, 3, 0, "läst som UTF-32 (ovanligt; spara gärna som CSV UTF-8)", read,
+           about="FF FE 00 00 starts like UTF-16's mark; it used to be read as UTF-16 and said so")
+    expect("utf32_big_endian_without_bom.txt", 0, 3, 3, 0, "läst som UTF-32 (ovanligt; spara gärna som CSV UTF-8) utan BOM",
+           read)
+
+
 def parquet_cases() -> None:
     import pandas as pd
 
@@ -361,7 +424,8 @@ def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
-    for make in (csv_cases, chain_cases, value_cases, not_tables, excel_cases, ods_cases, json_cases, parquet_cases):
+    for make in (csv_cases, chain_cases, value_cases, not_tables, excel_cases, ods_cases, json_cases, parquet_cases,
+                 kolada_type_cases, quote_cases, utf32_cases):
         make()
     names = [e["file"] for e in EXPECTED]
     assert len(names) == len(set(names)), "a file is listed twice"

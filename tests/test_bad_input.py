@@ -232,3 +232,17 @@ def test_validation_does_not_modify_its_input():
     result = validate(frame)
     pd.testing.assert_frame_equal(frame, before)
     assert result.data.loc[0, "role"] == "deltagare" and result.data.loc[0, "org_code"] == "1780"
+
+
+def test_rows_after_a_stray_quote_keep_their_own_row_numbers_and_errors(write):
+    path = write("resultat.csv", "Organisation;Kommunkod;Datum;Nivå;Rubrik;Beskrivning\n"
+                 'Karlstad;1780;2021;aktivitet;Kurs;"Tre tum långa skruvar\n'
+                 "Karlstad;1780;2021-13;aktivitet;Kurs 2;text\n"
+                 "Karlstad;1780;2022;aktivitet;Kurs 3;text\n")
+    result, failures = failures_of(path)
+    assert (result.rows_read, result.rows_kept, result.rows_quarantined) == (3, 1, 2)
+    stray = only(failures, "citattecken_stängs_inte")
+    assert (stray["row"], stray["column"], stray["value"]) == (2, "Beskrivning", '"Tre tum långa skruvar')
+    assert "aldrig stängs" in stray["message"] and "de 2 raderna efter den" in stray["message"]
+    assert only(failures, "ogiltigt_datum")["row"] == 3
+    assert result.quarantine.loc[result.quarantine["rad"] == 2, "Beskrivning"].tolist() == ['"Tre tum långa skruvar']

@@ -100,3 +100,70 @@ def test_ingest_reports_old_excel_and_reads_opendocument(tmp_path, capsys):
     assert manifest["ods_long.ods"]["rows_kept"] == 3 and manifest["csv_utf8.csv"]["rows_kept"] == 2
     failures = (tmp_path / "out" / "fel.csv").read_bytes().decode("utf-8-sig")
     assert "Spara som .xlsx" in failures and "binärfil" in failures
+
+
+KOLADA_BAD_TYPES = ("data_kolada_period_object.json", "data_kolada_kpi_list.json", "data_kolada_value_list.json")
+
+
+def _jam(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jamlib.cli", *arguments], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+
+
+def test_kolada_fields_that_are_objects_or_lists_quarantine_their_record_in_validate_and_gaps(tmp_path):
+    for name, field in zip(KOLADA_BAD_TYPES, ("period", "kpi", "value")):
+        done = _jam("validate", str(CATALOGUE / name))
+        assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+        assert f"är fältet '{field}'" in done.stdout and "Posten sattes i karantän" in done.stdout
+        assert SUMMARY.findall(done.stdout) == [("6", "3", "3")]
+        folder = tmp_path / name.removesuffix(".json")
+        folder.mkdir()
+        (folder / "data_U23401.json").write_bytes((CATALOGUE / name).read_bytes())
+        kpi_titles = ('{"values": [{"id": ["U23401"]}, {"id": "U23401", "title": ["Väntetid"]}]}' if field == "kpi" else
+                      '{"values": ' + "[" * 100_000 + "]" * 100_000 + "}")  # a damaged kpi.json beside: titles left out
+        (folder / "kpi.json").write_text(kpi_titles, encoding="utf-8")
+        done = _jam("gaps", "--org", "1780", "--data", str(folder))
+        assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr, done.stderr
+        assert "2022  61,0     50,0  55,0" in done.stdout  # the good record is reported, the quarantined one not:
+        assert "det finns 1 år med värden" in done.stdout and "2021" not in done.stdout
+
+
+def test_a_deeply_nested_json_file_is_refused_by_validate_ingest_and_gaps(tmp_path):
+    deep = CATALOGUE / "data_kolada_deep_nesting.json"
+    done = _jam("validate", str(deep))
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    assert "data_kolada_deep_nesting.json: filen är inte en Kolada-fil" in done.stdout and "100 001 nivåer" in done.stdout
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "data_U1.json").write_bytes(deep.read_bytes())
+    done = _jam("gaps", "--org", "1780", "--data", str(tmp_path / "raw"))
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    assert "Fel: data_U1.json: filen är inte en Kolada-fil" in done.stderr
+    done = _jam("ingest", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "out"))
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    assert "inte en Kolada-fil" in (tmp_path / "out" / "fel.csv").read_bytes().decode("utf-8-sig")
+
+
+def test_an_unforeseen_fault_is_named_for_its_file_by_validate_and_gaps(tmp_path, monkeypatch, capsys):
+    import jamlib.ingest.readers
+    import jamlib.ingest.validation
+
+    def broken(*args, **kwargs):
+        raise TypeError("unhashable type: 'dict'")
+
+    monkeypatch.setattr(jamlib.ingest.readers, "read_raw", broken)
+    assert main(["validate", str(CATALOGUE / "data_kolada_ok.json")]) == 1
+    out, err = capsys.readouterr()
+    assert "data_kolada_ok.json: filen kunde inte läsas (TypeError: unhashable type: 'dict')" in out
+    assert "internt_fel" in out and "Traceback" not in out + err
+    monkeypatch.setattr(jamlib.ingest.validation, "read_raw", broken)
+    (tmp_path / "data_U23401.json").write_bytes((CATALOGUE / "data_kolada_ok.json").read_bytes())
+    assert main(["gaps", "--org", "1780", "--data", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert "Fel: data_U23401.json: filen kunde inte läsas (TypeError" in err and "Traceback" not in out + err
+
+
+def test_utf32_is_named_as_utf32_not_utf16(capsys):
+    for name in ("utf32_with_bom.csv", "utf32_big_endian_without_bom.txt"):
+        assert main(["validate", str(CATALOGUE / name)]) == 0
+        out = capsys.readouterr().out
+        assert "läst som UTF-32" in out and "UTF-16" not in out, out

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -30,6 +31,7 @@ import pandas as pd
 from jamlib.errors import DataFileError
 from jamlib.kpis import KPI_CURATED
 from jamlib.ingest.raw import FILE, ROW, RawTable
+from jamlib.ingest.shapes import finding
 
 __all__ = ["read_kolada_json"]
 
@@ -42,9 +44,12 @@ def _kpi_titles(folder: Path) -> dict[str, str]:
         return {}
     try:
         values = json.loads(meta.read_text(encoding="utf-8")).get("values", [])
-    except (json.JSONDecodeError, AttributeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, RecursionError, OSError):
         return {}
-    return {v["id"]: v.get("title", "") for v in values if isinstance(v, dict) and "id" in v}
+    if not isinstance(values, list):
+        return {}
+    return {v["id"]: v.get("title", "") if isinstance(v.get("title", ""), (str, type(None))) else "" for v in values
+            if isinstance(v, dict) and isinstance(v.get("id"), str)}
 
 
 def _value_text(value: object) -> str | None:
@@ -85,8 +90,9 @@ class _Distinct:
         return pd.Categorical.from_codes(np.repeat(codes[self.codes], counts), categories=pd.Index(uniques, dtype=object))
 
 
-def _entry_columns(path: Path, entries: list, counts: np.ndarray) -> tuple[list, list, np.ndarray]:
-    """Gender, value and the deleted flag of every entry, checking that each entry is an object."""
+def _entry_columns(path: Path, entries: list, counts: np.ndarray) -> tuple[list, list, np.ndarray, list[int]]:
+    """Gender, value and the deleted flag of every entry, checking that each entry is an object; and the
+    positions of entries whose deleted flag is a list or an object."""
     try:
         triples = list(map(itemgetter("gender", "value", "isdeleted"), entries))
     except (KeyError, TypeError):  # a key missing (allowed) or an entry that is no object (not allowed)
@@ -97,9 +103,9 @@ def _entry_columns(path: Path, entries: list, counts: np.ndarray) -> tuple[list,
                                      "där ett objekt med gender och value skulle stå.") from None
         triples = [(e.get("gender"), e.get("value"), e.get("isdeleted")) for e in entries]
     genders, values, flags = (list(column) for column in zip(*triples)) if triples else ([], [], [])
-    deleted = np.array(flags, dtype=bool) if set(map(type, flags)) <= {bool} else \
-        np.array([bool(flag) for flag in flags], dtype=bool)
-    return genders, values, deleted
+    if set(map(type, flags)) <= {bool}:
+        return genders, values, np.array(flags, dtype=bool), []
+    return genders, values, np.array([bool(flag) for flag in flags], dtype=bool), _containers(flags)
 
 
 def _shape_error(path: Path, message: str) -> DataFileError:
@@ -108,6 +114,31 @@ def _shape_error(path: Path, message: str) -> DataFileError:
 
 
 _CONTROL_BYTES = bytes(range(32))
+
+#: Deepest nesting of lists and objects read; a Kolada file has 5 (file, values, record, values, entry).
+MAX_DEPTH = 32
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+def _max_depth(brackets: bytes) -> int:
+    """The deepest nesting of a sequence of ``[]{}`` bytes."""
+    if not brackets:
+        return 0
+    opening = (np.frombuffer(brackets, dtype=np.uint8) >> 1) & 1  # '[' and '{' have bit 1 set, ']' and '}' not
+    return int(np.cumsum(opening.view(np.int8) * np.int8(2) - np.int8(1), dtype=np.int64).max())
+
+
+def _nesting_depth(body: bytes) -> int:
+    """How deeply the lists and objects of a JSON text nest, without parsing it (no recursion, C speed).
+
+    Brackets are counted first as they stand; only when that exceeds :data:`MAX_DEPTH` (brackets inside
+    texts count too) are they counted again with the texts taken out.
+    """
+    depth = _max_depth(body.translate(None, _NOT_BRACKETS))
+    if depth > MAX_DEPTH:
+        depth = _max_depth(_JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS))
+    return depth
 
 
 def _arrow_columns(raw: bytes) -> tuple | None:
@@ -221,6 +252,8 @@ def _json_columns(path: Path, text: str) -> tuple | RawTable:
     table, or a :class:`DataFileError` saying what is wrong with the file."""
     try:
         document = json.loads(text)
+    except RecursionError as exc:  # nesting is checked before; this is a last guard
+        raise _too_deep(path, MAX_DEPTH + 1) from exc
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{path.name}: filen är inte giltig JSON (rad {exc.lineno}: {exc.msg}).", str(path)) from exc
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
@@ -239,12 +272,26 @@ def _json_columns(path: Path, text: str) -> tuple | RawTable:
             raise _shape_error(path, f"post {number} i 'values' har 'values' = {str(entries)[:40]!r}, inte en lista.")
     counts = np.array(list(map(len, inner)), dtype="int64")
     entries = list(chain.from_iterable(inner))
-    genders, values, deleted = _entry_columns(path, entries, counts)
+    genders, values, deleted, flags_bad = _entry_columns(path, entries, counts)
     try:
         kpi_raw, code_raw, period_raw = (list(c) for c in zip(*map(itemgetter("kpi", "municipality", "period"), records))) \
             if records else ([], [], [])
     except KeyError:  # a record without a municipality
         kpi_raw, code_raw, period_raw = ([r.get(k) for r in records] for k in ("kpi", "municipality", "period"))
+    findings: list[dict] = []
+    record_of = np.repeat(np.arange(1, len(records) + 1), counts) if flags_bad or _has_containers(genders) \
+        or _has_containers(values) else None
+    for field, column, items in (("kpi", "indikator", kpi_raw), ("municipality", "kommunkod", code_raw),
+                                 ("period", "period", period_raw), ("gender", "kön", genders), ("value", "värde", values)):
+        for position in _containers(items):  # a list or an object where one value should be: the record is quarantined
+            number = int(record_of[position]) if field in ("gender", "value") else position + 1
+            text = _json_text(items[position])
+            findings.append(_field_finding(number, field, column, items[position], text))
+            items[position] = text
+    for position in flags_bad:  # quarantined for its flag, not taken out as deleted
+        findings.append(_field_finding(int(record_of[position]), "isdeleted", None, entries[position]["isdeleted"],
+                                       _json_text(entries[position]["isdeleted"])))
+        deleted[position] = False
     kinds = set(map(type, values))
     numbers: object = None
     if kinds <= {float, int, type(None)}:
@@ -257,7 +304,38 @@ def _json_columns(path: Path, text: str) -> tuple | RawTable:
                 numbers = None
     if numbers is None:  # text, booleans or huge numbers: kept as text, so the validation reports them as they stand
         numbers = np.array([_value_text(v) for v in values], dtype=object)
-    return next_page, kpi_raw, code_raw, period_raw, counts, genders, numbers, deleted
+    return next_page, kpi_raw, code_raw, period_raw, counts, genders, numbers, deleted, findings
+
+
+_EXPECTED = {"kpi": "ett indikator-id som text (t.ex. \"U23401\")", "municipality": "en kommunkod som text (t.ex. \"1780\")",
+             "period": "ett år (t.ex. 2022)", "gender": "ett kön som text (\"K\", \"M\" eller \"T\")",
+             "value": "ett tal eller null", "isdeleted": "true eller false"}
+
+
+def _has_containers(items: list) -> bool:
+    return bool(set(map(type, items)) & {dict, list})
+
+
+def _containers(items: list) -> list[int]:
+    """Positions of JSON objects and lists among values that should be single values (numbers, texts)."""
+    if not _has_containers(items):
+        return []
+    return [i for i, item in enumerate(items) if isinstance(item, (dict, list))]
+
+
+def _json_text(item: object) -> str:
+    text = json.dumps(item, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _field_finding(number: int, field: str, column: str | None, item: object, text: str) -> dict:
+    what = "ett JSON-objekt" if isinstance(item, dict) else "en lista"
+    where = f"post {number} i 'values'" if field in ("kpi", "municipality", "period") else \
+        f"ett värde i post {number} i 'values'"
+    return finding(number, column, text, "kolada_fel_typ",
+                   f"I {where} är fältet '{field}' {what} ({text}) där {_EXPECTED[field]} skulle stå. Posten sattes "
+                   "i karantän. Filen är troligen ändrad för hand eller skadad; hämta den igen med "
+                   "jam kolada fetch --refresh.", "fel")
 
 
 def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
@@ -269,12 +347,15 @@ def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
     text = _decode(path, raw)
     if not text.strip():
         return RawTable(path, pd.DataFrame(columns=[*_HEADER, FILE, ROW]), notes=["filen är tom"], kind="indicators")
+    depth = _nesting_depth(raw)
+    if depth > MAX_DEPTH:  # pyarrow's reader crashes the process and json.loads overflows the stack on these
+        raise _too_deep(path, depth)
     fast = _arrow_columns(raw) if _fast else None
-    columns_read = fast if fast is not None else _json_columns(path, text)
+    columns_read = (*fast, []) if fast is not None else _json_columns(path, text)
     del text
     if isinstance(columns_read, RawTable):
         return columns_read
-    next_page, kpi_raw, code_raw, period_raw, counts, genders, numbers, deleted = columns_read
+    next_page, kpi_raw, code_raw, period_raw, counts, genders, numbers, deleted, findings = columns_read
     notes: list[str] = []
     if next_page:
         notes.append(
@@ -305,4 +386,12 @@ def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
     removed["_reason"] = "raderad i Kolada (isdeleted)"
     if deleted.any():
         notes.append(f"{int(deleted.sum())} värden markerade som raderade i Kolada togs bort")
-    return RawTable(path, frame, removed=removed, kind="indicators", notes=notes)
+    return RawTable(path, frame, removed=removed, kind="indicators", notes=notes, findings=findings)
+
+
+def _too_deep(path: Path, depth: int) -> DataFileError:
+    deepest = f"{depth:,}".replace(",", " ")
+    return DataFileError(
+        f"{path.name}: filen är inte en Kolada-fil: den har listor eller objekt i {deepest} nivåer inuti varandra "
+        f"(en Kolada-fil har 5, jamlib läser högst {MAX_DEPTH}). Kontrollera att rätt fil valdes, eller hämta den "
+        "igen med jam kolada fetch --refresh.", str(path))

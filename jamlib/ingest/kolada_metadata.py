@@ -33,10 +33,10 @@ def _source(description: str) -> str:
 def _values(path: Path) -> list[dict]:
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return []
     values = document.get("values") if isinstance(document, dict) else None
-    return [v for v in values or [] if isinstance(v, dict) and "id" in v]
+    return [v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)] if isinstance(values, list) else []
 
 
 def read_kpi_metadata(folder: str | Path) -> pd.DataFrame:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +34,7 @@ import pandas as pd
 from jamlib.errors import DataFileError
 from jamlib.ingest.kolada_files import read_kolada_json
 from jamlib.ingest.raw import FILE, ROW, RawTable, cell_text
-from jamlib.ingest.shapes import MAX_CELL, Shaped, table_from_grid
+from jamlib.ingest.shapes import MAX_CELL, Grid, Shaped, finding, table_from_grid
 from jamlib.ingest.sniff import EXTENSION_KINDS, FileKind, decode_text, sniff
 from jamlib.schemas import _OCCASION_LABELS
 
@@ -67,17 +69,108 @@ def _read_csv(path: Path) -> RawTable:
     if not text.strip():
         return RawTable(path, _frame([], [], path.name, []), notes=["filen är tom"])
     separator = _separator(text)
-    grid = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=separator), start=1))
+    grid, stray = _csv_grid(text, separator)
     shaped = table_from_grid(grid, path.name, separator=separator)
     sep_name = {";": "semikolon", ",": "komma", "\t": "tabb"}[separator]
     notes = [f"läst som {encoding} med {sep_name} som avgränsare", *shaped.notes]
-    findings = list(shaped.findings)
+    for item in stray:  # the column by its place in the header row, when the table has one there
+        position = item.pop("position")
+        item["column"] = shaped.header[position] if position < len(shaped.header) and not shaped.reshaping else None
+    findings = [*stray, *shaped.findings]
     if replaced:
         findings.append({"row": None, "column": None, "value": None, "rule": "okända_tecken", "severity": "varning",
-                         "message": f"{replaced} tecken i filen gick inte att tolka som Windows-1252 och visas som \ufffd. "
-                                    "Spara filen som CSV UTF-8 i Excel."})
+                         "message": f"{replaced} tecken i filen gick inte att tolka som {encoding.split(' (')[0]} och visas som "
+                                    "\ufffd. Spara filen som CSV UTF-8 i Excel."})
     return RawTable(path, _frame(shaped.header, shaped.rows, path.name, shaped.numbers), notes=notes,
                     findings=findings, reshaping=shaped.reshaping)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _csv_grid(text: str, separator: str) -> tuple[Grid, list[dict]]:
+    """The records of a CSV text with their row numbers as in Excel, and findings about quotes that never close.
+
+    A free-text cell that starts with a stray ``"`` (``"Tre tum``) opens a quoted field that runs on
+    through the following lines, so those records would silently become part of one cell. When a
+    record's quoted cell holds line breaks and either runs to the end of the file or holds a line that
+    has the table's number of fields, the quote is taken as the stray it is: that row is read with the
+    quote as an ordinary character and quarantined (a finding of severity ``fel``), and reading goes on
+    from the next line, so every physical record is counted. Legitimate multi-line cells are read as
+    before.
+
+    Returns
+    -------
+    tuple
+        The grid (row number, cells) and the findings; each finding's ``position`` is the index of the
+        cell where the quote opens (the caller names the column).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records = list(reader)
+    last = records[-1][-1] if records and records[-1] else ""
+    if reader.line_num == len(records) and "\n" not in last and "\r" not in last:  # no quote runs on
+        return list(enumerate(records, start=1)), []
+    width = _usual_width(records)
+    lines = io.StringIO(text, newline="").readlines()
+    grid: Grid = []
+    findings: list[dict] = []
+    number = 0
+    start: int | None = 0
+    while start is not None:
+        reader = csv.reader((lines[i] for i in range(start, len(lines))), delimiter=separator)
+        restart = None
+        before = 0
+        for fields in reader:
+            number += 1
+            first, spanned, before = start + before, reader.line_num - before, reader.line_num
+            at_end = start + reader.line_num >= len(lines)
+            never_closed = at_end and _never_closed(lines[first:], separator)
+            stray = _stray_quote(fields, width, separator, never_closed) if spanned > 1 or never_closed else None
+            if stray is None:
+                grid.append((number, fields))
+                continue
+            literal, position = stray
+            grid.append((number, literal))
+            closes = "aldrig stängs" if never_closed else f"inte stängs förrän på rad {first + spanned} i filen"
+            swallowed = ("raden efter den hade hamnat i samma cell" if spanned == 2 else
+                         f"de {spanned - 1} raderna efter den hade hamnat i samma cell" if spanned > 2 else
+                         "cellen fortsätter till filens slut")
+            findings.append({**finding(
+                number, None, separator.join(literal[position:])[:200], "citattecken_stängs_inte",
+                f"Cellen börjar med ett citattecken (\") som {closes}, så {swallowed}. Raden sattes i karantän"
+                + (" och raderna efter lästes som egna rader" if spanned > 1 else "") + ". Ta bort citattecknet, "
+                "eller sätt hela texten inom citattecken med citattecken i texten skrivna dubbelt (\"\"), och läs in "
+                "filen igen.", "fel"), "position": position})
+            restart = first + 1
+            break
+        start = restart
+    return grid, findings
+
+
+def _usual_width(records: list[list[str]]) -> int:
+    """The number of fields most one-line records among the first thousand have (the header's, in a table)."""
+    widths = Counter(len(r) for r in records[:1000] if len(r) > 1 and not any("\n" in c or "\r" in c for c in r))
+    return widths.most_common(1)[0][0] if widths else 0
+
+
+def _never_closed(lines: list[str], separator: str) -> bool:
+    """Whether the last record (these lines) ends inside a quoted cell: a line added after it is swallowed too."""
+    return len(list(csv.reader([*lines, "\ufffe\n"], delimiter=separator))) == 1
+
+
+def _stray_quote(fields: list[str], width: int, separator: str, never_closed: bool) -> tuple[list[str], int] | None:
+    """The record read with its opening quote as an ordinary character, and the cell where the quote opens, when
+    the quoted cell is a stray quote's run-on rather than a multi-line text; else ``None``."""
+    position = next((i for i, cell in enumerate(fields) if "\n" in cell or "\r" in cell), None)
+    if position is None or width < 3:
+        return None
+    pieces = _LINE_BREAK.split(fields[position])
+    literal = fields[:position] + ('"' + pieces[0]).split(separator)
+    if len(literal) != width:  # the line where the quote opens is not a whole record without it
+        return None
+    if never_closed or any(len(piece.split(separator)) == width for piece in pieces[1:]):
+        return literal, position
+    return None
 
 
 def _occasion_header_count(cells: list[str | None]) -> int:

@@ -114,6 +114,20 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+def _utf32_without_bom(head: bytes) -> str | None:
+    """UTF-32 text without a byte-order mark: three of every four bytes NUL (Latin letters, digits, ;)."""
+    head = head[: len(head) // 4 * 4]
+    if len(head) < 8:
+        return None
+    lanes = [head[i::4] for i in range(4)]
+    quiet = [lane.count(0) > 0.9 * len(lane) for lane in lanes]
+    encoding = {(False, True, True, True): "utf-32-le", (True, True, True, False): "utf-32-be"}.get(tuple(quiet))
+    letters = lanes[0] if encoding == "utf-32-le" else lanes[3]
+    if encoding is None or _looks_binary(letters):  # numbers stored as 32 bits look the same, but are not text
+        return None
+    return encoding
+
+
 def sniff(path: Path) -> Sniffed:
     """Tell what a file is from its first bytes (and, for ZIP files, from their contents)."""
     with path.open("rb") as handle:
@@ -134,6 +148,8 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed(FileKind.IMAGE)
     if head.startswith((b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"BZh", b"\xfd7zXZ")):
         return Sniffed(FileKind.ARCHIVE)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or _utf32_without_bom(head):
+        return Sniffed(FileKind.TEXT)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(head):
         return Sniffed(FileKind.TEXT)
     text = head.lstrip(codecs.BOM_UTF8).lstrip()
@@ -149,6 +165,9 @@ def sniff(path: Path) -> Sniffed:
     return Sniffed(FileKind.TEXT)
 
 
+_UTF32 = "UTF-32 (ovanligt; spara gärna som CSV UTF-8)"
+
+
 def decode_text(raw: bytes) -> tuple[str, str, int]:
     """Decode the bytes of a text file; never raises.
 
@@ -158,6 +177,13 @@ def decode_text(raw: bytes) -> tuple[str, str, int]:
         The text, the encoding in Swedish words, and how many bytes could not be
         decoded (replaced by U+FFFD; only for Windows-1252 with undefined bytes).
     """
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both LE marks
+        text = raw.decode("utf-32", errors="replace")
+        return text, _UTF32, text.count("\ufffd")
+    bare32 = _utf32_without_bom(raw[:8192])
+    if bare32:
+        text = raw.decode(bare32, errors="replace")
+        return text, _UTF32 + " utan BOM", text.count("\ufffd")
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         text = raw.decode("utf-16", errors="replace")
         return text, "UTF-16 (Excels \"Unicode-text\")", text.count("\ufffd")

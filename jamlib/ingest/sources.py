@@ -93,7 +93,7 @@ def _unit_values(path: Path) -> pd.DataFrame:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         rows, _ = _unit_rows(path, document, include_deleted=False)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise DataFileError(f"{path.name}: filen med enhetsvärden från Kolada kan inte läsas ({error}). Hämta den igen "
                             "med jam kolada fetch --refresh.", str(path)) from error
     return rows.drop(columns=["parent_name"]).assign(source_file=path.name, source_row=range(1, len(rows) + 1))
@@ -105,13 +105,19 @@ def _signature(files: list[Path]) -> tuple:
 
 def _validated(path: Path, kind: str, store: tuple[Path, Path] | None, strict: bool) -> pd.DataFrame:
     """One file's validated rows: from the store when unchanged, else validated now."""
+    from jamlib.errors import JamlibError
     from jamlib.ingest.store import stored_rows
-    from jamlib.ingest.validation import load
+    from jamlib.ingest.validation import load, unforeseen_error
 
-    stored = stored_rows(path, *store, kind=kind) if store else None
-    if stored is not None:
-        return stored
-    result = load(path, kind)
+    try:
+        stored = stored_rows(path, *store, kind=kind) if store else None
+        if stored is not None:
+            return stored
+        result = load(path, kind)
+    except JamlibError:
+        raise
+    except Exception as error:  # last resort: the file is named in Swedish, never a traceback
+        raise unforeseen_error(path, error) from error
     if strict and not result.ok:
         errors = result.failures[result.failures["severity"] == "fel"]
         raise ValidationError(errors, f"{result.summary} Rätta raderna i filen (listan nedan visar fil, rad, kolumn "

@@ -32,7 +32,6 @@ import hashlib
 import json
 import os
 import shutil
-import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,12 +39,12 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from jamlib.errors import DataFileError
+from jamlib.errors import DataFileError, JamlibError
 from jamlib.ingest.lock import folder_lock
 from jamlib.files import atomic_write, write_csv, write_json
 from jamlib.ingest.readers import DATA_SUFFIXES, read_raw
 from jamlib.schemas import SCHEMAS
-from jamlib.ingest.validation import FAILURE_COLUMNS, ValidationResult, file_failure, validate
+from jamlib.ingest.validation import FAILURE_COLUMNS, ValidationResult, file_failure, internal_failure, validate
 
 __all__ = ["ingest_folder", "load_processed", "stored_rows", "find_store", "validator_fingerprint", "file_checksum",
            "PARTS"]
@@ -232,14 +231,10 @@ def _read_and_validate(path: Path, relative: Path, allow_half_points: bool,
         return validate(raw, allow_half_points=allow_half_points, source=str(relative))
     except DataFileError as error:
         result = file_failure(path, error)
-    except (OSError, MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-            UnicodeError, AssertionError) as error:  # a fault in jamlib on an unforeseen file must not stop the run
-        result = file_failure(path, DataFileError(
-            f"{path.name}: filen kunde inte läsas ({type(error).__name__}: {error}). De andra filerna läses ändå. "
-            "Kontrollera att filen är en CSV-, Excel-, Parquet- eller Kolada-fil och rapportera gärna felet till "
-            "jamlibs utvecklare med filen bifogad.", str(path)))
-        result.failures.loc[:, "rule"] = "internt_fel"
-        result.notes.append("".join(traceback.format_exception_only(type(error), error)).strip())
+    except JamlibError:
+        raise
+    except Exception as error:  # a fault in jamlib on an unforeseen file must not stop the run
+        result = internal_failure(path, error)
     result.source = str(relative)
     return result
 

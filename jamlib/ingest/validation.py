@@ -43,7 +43,8 @@ from jamlib.ingest.raw import FILE, ROW, RawTable, cell_text
 from jamlib.ingest.readers import read_raw
 from jamlib.schemas import MOMENTS, SCHEMAS, Column, TableSchema
 
-__all__ = ["ValidationResult", "validate", "load", "FAILURE_COLUMNS", "file_failure"]
+__all__ = ["ValidationResult", "validate", "load", "FAILURE_COLUMNS", "file_failure", "unforeseen_error",
+           "internal_failure"]
 
 #: Columns of the failure table.
 FAILURE_COLUMNS: list[str] = ["file", "row", "column", "value", "rule", "severity", "message"]
@@ -1117,9 +1118,45 @@ def load(
     return result
 
 
-def file_failure(path: Path, error: DataFileError) -> ValidationResult:
+def file_failure(path: Path, error: DataFileError, rule: str = "oläsbar_fil") -> ValidationResult:
     """A result for a file that could not be read at all (used by the CLI and ingest)."""
-    failure = {"file": path.name, "row": None, "column": None, "value": None, "rule": "oläsbar_fil",
+    failure = {"file": path.name, "row": None, "column": None, "value": None, "rule": rule,
                "severity": _ERROR, "message": str(error)}
     return ValidationResult(None, path.name, pd.DataFrame(), pd.DataFrame(columns=["fil", "rad", "orsak"]),
                             pd.DataFrame([failure], columns=FAILURE_COLUMNS), rows_read=0)
+
+
+def unforeseen_error(path: Path, error: Exception, *, others_read: bool = False) -> DataFileError:
+    """The Swedish message for a fault jamlib did not foresee while reading or validating a file.
+
+    The last resort of ``jam validate``, ``jam ingest`` and the report's folder reader: the user sees the
+    file's name and what to do, never a traceback.
+
+    Parameters
+    ----------
+    path
+        The file being read.
+    error
+        The exception raised.
+    others_read
+        Whether the other files are read all the same (``jam validate``, ``jam ingest``).
+    """
+    if isinstance(error, OSError) and not isinstance(error, UnicodeError):
+        locked = " Stäng filen om den är öppen i Excel, och kontrollera att du får läsa den." \
+            if isinstance(error, PermissionError) else ""
+        return DataFileError(f"{Path(path).name}: filen kunde inte läsas ({error.strerror or error}).{locked}", str(path))
+    detail = f"{type(error).__name__}: {error}"
+    detail = detail if len(detail) <= 200 else detail[:199] + "…"
+    return DataFileError(
+        f"{Path(path).name}: filen kunde inte läsas ({detail}). " + ("De andra filerna läses ändå. " if others_read else "")
+        + "Kontrollera att filen är en CSV-, Excel-, Parquet- eller Kolada-fil och rapportera gärna felet till "
+        "jamlibs utvecklare med filen bifogad.", str(path))
+
+
+def internal_failure(path: Path, error: Exception) -> ValidationResult:
+    """A result for a file whose reading failed in a way jamlib did not foresee (rule ``internt_fel``)."""
+    import traceback
+
+    result = file_failure(path, unforeseen_error(path, error, others_read=True), rule="internt_fel")
+    result.notes.append("".join(traceback.format_exception_only(type(error), error)).strip()[:500])
+    return result
