@@ -167,7 +167,7 @@ def test_papermill_results_chain_for_a_region_says_there_is_no_chain(tmp_path):
     result, text = run_papermill(tmp_path, "resultatkedja.ipynb", "-r", "kommunkod", "0017")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Det finns ingen resultatkedja för Region Värmland (0017) i data/raw/results_chain." in text
-    assert "Karlstad (1780)" in text and "parametern kommunkod eller organisation" in text
+    assert "Karlstad (1780)" in text and "anteckningsbokens parameter kommunkod eller organisation" in text
     assert "Ingen resultatkedja att visa" in text and "Poster i resultatkedjan" not in text
 
 

@@ -226,7 +226,7 @@ def _no_chain_message(organisations: pd.DataFrame, code: str, source: str | None
             f"Resultatkedjor finns för: {'; '.join(named)}. Vill ni följa upp er egen resultatkedja: lägg till "
             f"den{where} (en CSV- eller Excelfil med kolumnerna i README under \"Data: sju tabeller\"; "
             "jam resultatkedja granska FIL granskar den) och kör igen, eller välj en av organisationerna ovan "
-            "med parametern kommunkod eller organisation.")
+            "(anteckningsbokens parameter kommunkod eller organisation, --organisation i jam resultatkedja visa).")
 
 
 # --------------------------------------------------------------------------- cross-row checks
