@@ -329,17 +329,23 @@ from jamlib.report.results_chain_chart import show_results_chain
 
 vem = str(organisation).strip() if str(organisation or "").strip() else jamlib.check_municipality_code(kommunkod)
 kedja = load_checked(show.find_folder(datafil), "results_chain")
-oversikt = results_chain_overview(kedja.data, vem)
-show.show_heading(oversikt.label)
-fel = oversikt.failures[oversikt.failures["severity"] == "fel"]
-if len(oversikt.failures):
-    show.show_table(oversikt.failures[["row", "column", "value", "severity", "message"]].rename(columns={
-        "row": "rad", "column": "kolumn", "value": "värde", "severity": "allvar", "message": "meddelande"}),
-        caption="Att rätta eller kontrollera i resultatkedjan")
-if len(fel):
-    raise jamlib.ValidationError(fel, f"Resultatkedjan för {oversikt.label} har {len(fel)} fel som måste rättas.")
-show.show_paragraphs(oversikt.sentences)
-show_results_chain(oversikt)
+try:
+    oversikt = results_chain_overview(kedja.data, vem, source=datafil)
+except jamlib.NoDataError as saknas:  # en kommun eller region utan resultatkedja: det sägs, resten hoppas över
+    oversikt = None
+    show.show_heading(f"{jamlib.municipality_name(vem)} ({vem})")
+    show.show_paragraphs([str(saknas)])
+if oversikt is not None:
+    show.show_heading(oversikt.label)
+    fel = oversikt.failures[oversikt.failures["severity"] == "fel"]
+    if len(oversikt.failures):
+        show.show_table(oversikt.failures[["row", "column", "value", "severity", "message"]].rename(columns={
+            "row": "rad", "column": "kolumn", "value": "värde", "severity": "allvar", "message": "meddelande"}),
+            caption="Att rätta eller kontrollera i resultatkedjan")
+    if len(fel):
+        raise jamlib.ValidationError(fel, f"Resultatkedjan för {oversikt.label} har {len(fel)} fel som måste rättas.")
+    show.show_paragraphs(oversikt.sentences)
+    show_results_chain(oversikt)
 """),
     md("""
 ## Steg för steg
@@ -349,12 +355,15 @@ mätning, en uppföljning eller en indikator. SKR:s rapport påpekar att förän
 män sällan hinner synas under en omgång.
 """),
     code("""
-show.show_table(oversikt.levels, caption="Antal poster per steg, uppnådda och planerade")
-show.show_table(oversikt.entries, caption="Poster i resultatkedjan")
-if len(oversikt.goals):
-    show.show_table(oversikt.goals, caption="Kopplingar till de jämställdhetspolitiska målen")
-if len(oversikt.moments):
-    show.show_table(oversikt.moments, caption="Kopplingar till checklistans moment")
+if oversikt is not None:
+    show.show_table(oversikt.levels, caption="Antal poster per steg, uppnådda och planerade")
+    show.show_table(oversikt.entries, caption="Poster i resultatkedjan")
+    if len(oversikt.goals):
+        show.show_table(oversikt.goals, caption="Kopplingar till de jämställdhetspolitiska målen")
+    if len(oversikt.moments):
+        show.show_table(oversikt.moments, caption="Kopplingar till checklistans moment")
+else:
+    show.show_paragraphs(["Ingen resultatkedja att visa (se ovan)."])
 """),
     md("""
 ## Indikatorer som mäter utfallen
@@ -365,7 +374,9 @@ som i indikatorrapporten.
     code("""
 from jamlib.report.chain_indicators import linked_indicators, load_indicator_data
 
-if len(oversikt.indicators):
+if oversikt is None:
+    show.show_paragraphs(["Ingen resultatkedja, så inga indikatorer att visa."])
+elif len(oversikt.indicators):
     indikatorer = load_indicator_data(show.find_folder(indikatordata) if indikatordata else None,
                                       show.find_folder(egna_indikatorer) if egna_indikatorer else None,
                                       list(oversikt.indicators["indicator_id"]))
@@ -533,11 +544,18 @@ if str(resultat_kommunkod or "").strip():
     indikatorer = load_indicator_data(show.find_folder(indikatordata) if indikatordata else None,
                                       show.find_folder(egna_indikatorer) if egna_indikatorer else None)
     ids = [i.strip() for i in str(resultat_indikatorer).split(",") if i.strip()]
-    rapport = jamlib.indicator_report(indikatorer, kod, ids, reference=None)
-    siffror["R3"] = list(rapport.sentences["text"])
-    kallor["R3"] = f"{rapport.org_name} ({kod}): {', '.join(ids)}"
-    for vy in indicator_views(rapport):
-        vy.show(sentences=True)
+    kallor["R3"] = f"{jamlib.municipality_name(kod)} ({kod}): {', '.join(ids)}"
+    try:
+        rapport = jamlib.indicator_report(indikatorer, kod, ids, reference=None)
+    except jamlib.NoDataError as saknas:  # t.ex. en region, som saknar värden för kommunernas indikatorer
+        siffror["R3"] = [f"{saknas} R3 visar därför inga resultat. Ange indikatorer med värden för "
+                         f"{jamlib.municipality_name(kod)} i parametern resultat_indikatorer, eller en kommun i "
+                         "resultat_kommunkod."]
+        show.show_paragraphs(siffror["R3"])
+    else:
+        siffror["R3"] = list(rapport.sentences["text"])
+        for vy in indicator_views(rapport):
+            vy.show(sentences=True)
 else:
     show.show_paragraphs(["Ingen kommun angiven för resultaten (parametern resultat_kommunkod)."])
 """),

@@ -160,3 +160,37 @@ def test_the_indicator_notebook_reports_all_years_by_default(tmp_path):
                                  "-p", "indikatorer", "U23401", "--engine", "jamlib")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "(2022)" in text  # the latest year with data, as jam gaps says without --until
+
+
+def test_papermill_results_chain_for_a_region_says_there_is_no_chain(tmp_path):
+    """`papermill notebooks/resultatkedja.ipynb out.ipynb -r kommunkod 0017`: a sentence and what to do, exit 0."""
+    result, text = run_papermill(tmp_path, "resultatkedja.ipynb", "-r", "kommunkod", "0017")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Det finns ingen resultatkedja för Region Värmland (0017) i data/raw/results_chain." in text
+    assert "Karlstad (1780)" in text and "anteckningsbokens parameter kommunkod eller organisation" in text
+    assert "Ingen resultatkedja att visa" in text and "Poster i resultatkedjan" not in text
+
+
+def test_papermill_results_chain_with_an_unknown_name_still_stops_in_swedish(tmp_path):
+    out = tmp_path / "ut.ipynb"
+    result = subprocess.run([*PAPERMILL, str(NOTEBOOKS / "resultatkedja.ipynb"), str(out),
+                             "-p", "organisation", "Påhittade nämnden"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode != 0
+    errors = [o for c in nbformat.read(out, 4).cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert [e["ename"] for e in errors] == ["ParameterError"]
+    assert "Resultatkedjan har inga poster för 'Påhittade nämnden'" in errors[0]["evalue"]
+
+
+def test_papermill_five_r_for_a_region_says_it_has_no_values_for_the_indicators(tmp_path):
+    """`papermill notebooks/femr_analys.ipynb out.ipynb -r resultat_kommunkod 0017`: R3 says why it is empty."""
+    saved = tmp_path / "femr.json"
+    result, text = run_papermill(tmp_path, "femr_analys.ipynb", "-r", "resultat_kommunkod", "0017",
+                                 "-p", "utfil", str(saved))
+    assert result.returncode == 0, result.stderr[-3000:]
+    # The bundled data hold only the fall-injury indicator N20402 for Region Värmland.
+    assert "Det finns inga värden för Region Värmland (0017) för U21455, U21504, U01421." in text
+    assert "finns för N20402 (Fallskador bland personer 80+" in text and "R3 visar därför inga resultat" in text
+    r3 = next(part for part in json.loads(saved.read_text(encoding="utf-8"))["delar"] if part["r"] == "R3")
+    assert r3["källa"] == "Region Värmland (0017): U21455, U21504, U01421"
+    assert len(r3["beräknat"]) == 1 and r3["beräknat"][0].startswith("Det finns inga värden för Region Värmland")

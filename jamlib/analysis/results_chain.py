@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jamlib.errors import JamlibError, ParameterError
+from jamlib.errors import JamlibError, NoDataError, ParameterError
 from jamlib.organisations import check_municipality_code, municipality_name
 from jamlib.schemas import FAILURE_COLUMNS, GOALS, LEVELS, MOMENTS, RESULTS_CHAIN
 from jamlib.vocabulary import Attainment, ChainStatus, Severity
@@ -162,16 +162,29 @@ def chain_organisations(chain: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["organisation", "org_name", "parent", "org_code", "org_type", "entries"])
 
 
-def select_organisation(chain: pd.DataFrame, organisation: object) -> pd.DataFrame:
+def select_organisation(chain: pd.DataFrame, organisation: object, source: str | None = None) -> pd.DataFrame:
     """The rows of one organisation: by code (``"1780"``), by name, or by ``"Överordnad / Namn"``.
 
     Names are compared without regard to case and spacing. A name that several
     parents use (two municipalities' ``Socialnämnden``) must be given with its parent.
 
+    Parameters
+    ----------
+    chain
+        Validated results-chain rows.
+    organisation
+        A municipality or region code, a name or ``"Överordnad / Namn"``.
+    source
+        Where the rows were read from (a file or folder as the user gave it), named in the message
+        when a municipality or region has no chain there.
+
     Raises
     ------
+    NoDataError
+        When a valid municipality or region code has no rows: the organisation exists but has no
+        results chain in ``source``; the message says what to do.
     ParameterError
-        When nothing or more than one organisation matches; the message lists the
+        When no name or more than one organisation matches; the message lists the
         organisations in the table.
     """
     text = " ".join(str(organisation if organisation is not None else "").split())
@@ -184,7 +197,7 @@ def select_organisation(chain: pd.DataFrame, organisation: object) -> pd.DataFra
         code = check_municipality_code(text)
         rows = chain[codes == code]
         if rows.empty:
-            raise ParameterError(f"Resultatkedjan har inga poster för kod {code}. Organisationer i filen: {listing}.")
+            raise NoDataError(_no_chain_message(organisations, code, source))
         return rows
     fold = text.casefold()
     names = chain["org_name"].map(lambda v: " ".join(_text(v).split()).casefold())
@@ -201,6 +214,19 @@ def select_organisation(chain: pd.DataFrame, organisation: object) -> pd.DataFra
         raise ParameterError(f"{text!r} finns hos flera organisationer: {'; '.join(found)}. "
                              "Skriv den överordnade också, t.ex. " + repr(found[0]) + ".")
     return rows
+
+
+def _no_chain_message(organisations: pd.DataFrame, code: str, source: str | None) -> str:
+    """What to tell someone whose municipality or region (``code``) has no results chain in ``source``."""
+    where = f" i {source}" if source else ""
+    named = [f"{name} ({key})" if key == org_code and name else key
+             for key, name, org_code in zip(organisations["organisation"], organisations["org_name"],
+                                            organisations["org_code"])]
+    return (f"Det finns ingen resultatkedja för {municipality_name(code) or code} ({code}){where}. "
+            f"Resultatkedjor finns för: {'; '.join(named)}. Vill ni följa upp er egen resultatkedja: lägg till "
+            f"den{where} (en CSV- eller Excelfil med kolumnerna i README under \"Data: sju tabeller\"; "
+            "jam resultatkedja granska FIL granskar den) och kör igen, eller välj en av organisationerna ovan "
+            "(anteckningsbokens parameter kommunkod eller organisation, --organisation i jam resultatkedja visa).")
 
 
 # --------------------------------------------------------------------------- cross-row checks
@@ -314,7 +340,7 @@ def _quoted(titles: list[str]) -> str:
     return _join([f"\"{t}\"" for t in titles])
 
 
-def results_chain_overview(chain: pd.DataFrame, organisation: object) -> ResultsChainOverview:
+def results_chain_overview(chain: pd.DataFrame, organisation: object, source: str | None = None) -> ResultsChainOverview:
     """Summarise one organisation's results chain as a plan and as a follow-up.
 
     Parameters
@@ -324,6 +350,8 @@ def results_chain_overview(chain: pd.DataFrame, organisation: object) -> Results
     organisation
         A municipality code (``"1780"``), a name (``"Destination Eskilstuna AB"``) or
         ``"Överordnad / Namn"``; see :func:`select_organisation`.
+    source
+        Where ``chain`` was read from, for the message when a municipality or region has no chain.
 
     Returns
     -------
@@ -331,10 +359,12 @@ def results_chain_overview(chain: pd.DataFrame, organisation: object) -> Results
 
     Raises
     ------
+    NoDataError
+        When a valid municipality or region code has no results chain (see :func:`select_organisation`).
     ParameterError
         When no (or more than one) organisation matches; the message lists those in the table.
     """
-    rows = select_organisation(chain, organisation)
+    rows = select_organisation(chain, organisation, source)
     first = rows.iloc[0]
     code = _text(first.get("org_code"))
     name = _text(first["org_name"]) or (municipality_name(code) if code else "") or code

@@ -177,8 +177,14 @@ def indicator_report(
     own = indicator_gaps(indicators, org_code=code, indicator_ids=ids, until=until, materiality=materiality)
     if own.empty:
         wanted = ", ".join(ids) if ids else "några indikatorer"
+        others = (indicator_gaps(indicators, org_code=code, until=until, materiality=materiality)
+                  if ids is not None else own)
+        others = others.drop_duplicates("indicator_id")
+        instead = (f" Värden för kvinnor och män för {name} finns för "
+                   + ", ".join(f"{i} ({t})" for i, t in zip(others["indicator_id"], others["indicator_title"])) + "."
+                   if len(others) else "")
         raise NoDataError(f"Det finns inga värden för {name} ({code}) för {wanted}"
-                             + (f" till och med {until}" if until else "") + ".")
+                          + (f" till och med {until}" if until else "") + "." + instead)
     present = set(own["indicator_id"])
     missing = tuple(i for i in (ids or []) if i not in present)
     trend = gap_trend(own)

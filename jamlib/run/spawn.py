@@ -8,7 +8,7 @@ the notebooks' data, says it is ready, takes exactly one report, runs it with
 the fork path: no report sees what another one defined.
 
 Warming up costs seconds, so one worker more than ``workers`` is kept warming
-while the others run reports (``bench/bench_batch.py --method spawn``
+while the others run reports (``bench/bench_batch.py --spawn``
 measures the cost per report). A worker is started in a process group of its
 own, so that stopping it for a time-out or Ctrl-C also stops what the report
 started (``taskkill /T`` on Windows, the process group elsewhere).

@@ -16,9 +16,13 @@ import urllib.request
 
 import pytest
 
-from conftest import artefacts, offline_page
+from conftest import ROOT, artefacts, offline_page
 
-NOTEBOOKS = ["indikatorrapport.ipynb", "checklista_omgangar.ipynb", "mentorer_deltagare.ipynb", "resultatkedja.ipynb"]
+# Every notebook in notebooks/, with the number of charts it draws with its defaults (the indicator report: per
+# indicator the values with the reference band and the rank bar; 5R: R3's three indicators).
+CHARTS = {"indikatorrapport.ipynb": 10, "checklista_omgangar.ipynb": 2, "mentorer_deltagare.ipynb": 2,
+          "resultatkedja.ipynb": 5, "representation.ipynb": 1, "femr_analys.ipynb": 3, "checklista_profil.ipynb": 1}
+NOTEBOOKS = list(CHARTS)
 VEGALITE = "application/vnd.vegalite.v5+json"
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show (not one restored in a hidden tab)
 RUN_TIMEOUT = 240  # seconds for all cells of one notebook on a busy 2-core machine
@@ -36,6 +40,16 @@ def _wait_for_kernel(page, server: dict, name: str) -> None:
             return
         assert time.monotonic() < deadline, f"kärnan startade inte: {states}, sidan visar {shown}"
         page.wait_for_timeout(500)
+
+
+def _shut_down_kernel(server: dict, name: str) -> None:
+    """End the notebook's kernel, so that the seven notebooks' kernels do not all stay in memory at once."""
+    base = f"{server['url']}/api/sessions"
+    with urllib.request.urlopen(f"{base}?token={server['token']}", timeout=10) as answer:
+        sessions = [s["id"] for s in json.load(answer) if s.get("path", "").endswith(name)]
+    for session in sessions:
+        urllib.request.urlopen(urllib.request.Request(f"{base}/{session}?token={server['token']}", method="DELETE"),
+                               timeout=30).close()
 
 
 def _run_all_cells(page) -> None:
@@ -104,13 +118,18 @@ def test_notebook_runs_in_jupyterlab_and_draws_every_chart(browser, jupyterlab, 
             chart.scroll_into_view_if_needed()
             chart.screenshot(path=folder / f"diagram_{index + 1}.png")
         assert "Error loading script" not in page.content()
+        assert expected == CHARTS[name], f"{name}: {expected} diagram i utdata, {CHARTS[name]} väntade"
         if name == "indikatorrapport.ipynb":
-            assert expected == 10  # per indicator: values with the reference band, and the rank bar
             _explorer_follows_the_dropdowns(page, folder)
         assert errors == [], errors
         assert blocked == [], f"anrop som lämnade datorn: {blocked}"
     finally:
         page.context.close()
+        _shut_down_kernel(jupyterlab, name)
+
+
+def test_every_notebook_is_opened_in_jupyterlab():
+    assert sorted(NOTEBOOKS) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _explorer_state(page) -> tuple[str, str]:
