@@ -854,7 +854,7 @@ def _cmd_chain_show(args: argparse.Namespace) -> int:
                                            "org_code": "kommunkod", "org_type": "typ", "entries": "poster"}),
                      args.format)
         return 0
-    overview = results_chain_overview(result.data, args.organisation)
+    overview = results_chain_overview(result.data, args.organisation, source=str(args.path))
     if args.format == "table":
         print(overview.label)
         for sentence in overview.sentences:
