@@ -882,10 +882,18 @@ def _cmd_checklist_history(args: argparse.Namespace) -> int:
         # the organisation's id and its name would both be "organisation" in Swedish
         _print_frame(history if args.format == "json" else history.rename(columns={"org_name": "namn"}), args.format)
         return 0
+    constructed = sorted(set(scores.loc[scores["source_file"].astype(str).str.contains("konstruerad"), "source_file"]
+                             .astype(str))) if scores is not None and _is_constructed(scores) else []
+    notice = (f"Obs: poängen kommer från konstruerade data ({', '.join(constructed)}), inte från verkliga "
+              "självskattningar; de visar hur analysen fungerar.") if constructed else ""
     if args.organisation:
         for sentence in history_sentences(history, args.organisation):
             print(sentence)
+        if notice:
+            print(notice)
         return 0
+    if notice:
+        print(notice)
     if scores is not None:
         print("Omgångar och deras tillfällen:")
         for _, row in round_occasions(scores).iterrows():

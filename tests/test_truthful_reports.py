@@ -97,6 +97,17 @@ def test_the_command_line_labels_constructed_scores_and_notes_the_cells_tabell_2
     assert "celler återger inte" not in out and "(konstruerade data)" in out
 
 
+def test_the_checklist_history_says_when_its_scores_are_constructed(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["checklist", "historik", "--deltagande", str(RAW / "participation" / "modellkonceptet_deltagande.csv"),
+                 "--file", str(RAW / "checklist"), "--organisation", "Eskilstuna"]) == 0
+    out = capsys.readouterr().out
+    assert "31,0 vid Före" in out  # Eskilstuna's constructed mentor-group scores ...
+    assert "konstruerade data (eskilstuna_mentorgrupp_2017_2018_konstruerad.csv" in out  # ... are said to be constructed
+    assert main(["checklist", "historik", "--deltagande", str(RAW / "participation" / "modellkonceptet_deltagande.csv")]) == 0
+    assert "konstruerade" not in capsys.readouterr().out  # participation alone: real, published facts
+
+
 def text_of(page: Path) -> str:
     markup = page.read_text(encoding="utf-8")
     markup = re.sub(r"<script.*?</script>|<style.*?</style>", "", markup, flags=re.S)
