@@ -160,7 +160,8 @@ from pathlib import Path
 import jamlib
 from jamlib.analysis.checklist import (format_rounds_table, organisation_trajectories, rank_improvements,
                                        rounds_and_roles, select_rounds)
-from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, difference_notes, printed_differences
+from jamlib.analysis.published_notes import (CONSTRUCTED_LABEL, CONSTRUCTED_NOTICE, difference_notes,
+                                              printed_differences)
 from jamlib.report import charts, display as show
 from jamlib.run import parameters
 
@@ -176,10 +177,7 @@ tryckta = ([jamlib.read_published(f) for f in sorted(Path(show.find_folder(publi
            if publicerade else [])
 show.show_paragraphs([f"Omgång {omgang}: {' och '.join(finns)}." for omgang, finns in roller_per_omgang.items()])
 if konstruerade:
-    show.show_paragraphs(["Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara "
-                          "gruppernas medelvärden; de konstruerade skattningarna är gjorda så att medelvärdena blir "
-                          "som i SKR:s tabeller. Kommunernas namn är de deltagande kommunernas, men varje kommuns "
-                          "egna värden är påhittade."])
+    show.show_paragraphs([CONSTRUCTED_NOTICE])
 """),
     code("""
 for roll in valda_roller:
@@ -238,7 +236,8 @@ from pathlib import Path
 import jamlib
 from jamlib.analysis.checklist import organisation_trajectories
 from jamlib.analysis.narrative import role_sentences
-from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, change_note, difference_notes, printed_differences
+from jamlib.analysis.published_notes import (CONSTRUCTED_LABEL, CONSTRUCTED_NOTICE, change_note, difference_notes,
+                                              printed_differences)
 from jamlib.analysis.role_comparison import format_role_table
 from jamlib.formatting import normalise_dashes
 from jamlib.report import charts, display as show
@@ -259,10 +258,7 @@ avvikelser = (printed_differences(mentorstabell, tryckt_mentorstabell[0])
               if tryckt_mentorstabell and mentorstabell is not None else None)
 show.show_heading(f"Omgång {omgang}")
 if konstruerade:
-    show.show_paragraphs(["Obs: skattningarna per kommun är konstruerade data, inte verkliga. SKR publicerar bara "
-                          "gruppernas medelvärden; de konstruerade skattningarna är gjorda så att medelvärdena blir "
-                          "som i SKR:s tabeller. Kommunernas namn är de deltagande kommunernas, men varje kommuns "
-                          "egna värden är påhittade, så jämförelserna nedan visar hur analysen fungerar, inte hur det "
+    show.show_paragraphs([CONSTRUCTED_NOTICE + " Jämförelserna nedan visar alltså hur analysen fungerar, inte hur det "
                           "gick för kommunerna."])
 stycken = role_sentences(jamforelse)
 if avvikelser is not None:
