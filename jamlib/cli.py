@@ -448,6 +448,10 @@ def _cmd_checklist_roles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_kolada_code(code: object) -> bool:
+    return isinstance(code, str) and len(code) == 4 and code.isdigit()
+
+
 def _cmd_gaps(args: argparse.Namespace) -> int:
     from jamlib.formatting import split_list
     from jamlib.ingest.sources import load_organisation_folder
@@ -476,6 +480,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         unknown = frame["uncertainty"] != "kan beräknas"
         frame["caveat"] = [DESCRIPTIVE_CAVEAT if u else "" for u in unknown]
         frame["notes"] = " ".join(n for n in notes if n != DESCRIPTIVE_CAVEAT)
+        if args.format == "csv" and report.reference is None and not _is_kolada_code(report.org_code):
+            frame = frame.rename(columns={"org_code": "id"})  # a committee's or company's id is no kommunkod
         _print_frame(frame, args.format)
         return 0
     header = f"{report.org_name} ({report.org_code})"
