@@ -76,6 +76,7 @@ FAULTS = [
     ("värde som text", [(200, {}, page([{"kpi": "U23401", "municipality": "1780", "period": 2020, "values": [
         {"gender": "K", "value": "=HYPERLINK(\"http://x\")"}]}]))], "inte är ett tal", 4),
     ("count stämmer inte", [(200, {}, page(GOOD["values"], count=5))], "ofullständigt", 3),
+    ("JSON i 100 000 nivåer", [(200, {}, b"[" * 100_000 + b"]" * 100_000)], "Koladas form", 4),
 ]
 
 

@@ -321,7 +321,7 @@ class KoladaClient(KoladaHTTP):
             return document
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, BadAnswer) as error:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, BadAnswer) as error:
             reason = error.reason if isinstance(error, BadAnswer) else type(error).__name__
             self._notice(f"Cachefilen {path.name} är skadad ({reason}) och hämtas på nytt från Kolada.")
             return None
@@ -363,7 +363,7 @@ class KoladaClient(KoladaHTTP):
             try:
                 document = json.loads(path.read_text(encoding="utf-8-sig"))
                 values = [v for v in document.get("values", []) if isinstance(v, dict) and isinstance(v.get("id"), str)]
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, AttributeError):
                 continue
             gender_split = path.name == GENDER_SPLIT_FILE
             for value in values:

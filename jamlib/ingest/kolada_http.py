@@ -391,6 +391,8 @@ def _parse(body: bytes, content_type: str) -> dict:
         raise BadAnswer("svaret var inte text i UTF-8") from None
     except json.JSONDecodeError as exc:
         raise BadAnswer(f"svaret var avbrutet eller trasigt (ogiltig JSON vid tecken {exc.pos} av {len(body)})") from None
+    except RecursionError:  # JSON nested thousands of levels deep: not Kolada's form, and not to be followed
+        raise BadAnswer("svaret hade inte Koladas form (JSON i tusentals nivåer)") from None
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
         raise BadAnswer("svaret hade inte Koladas form (ett objekt med listan 'values')")
     if not all(isinstance(v, dict) for v in document["values"]):
