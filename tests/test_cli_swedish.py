@@ -123,7 +123,7 @@ RESOURCES = str(RAW / "resources" / "femr_exempel_konstruerad.csv")
     ("gaps", "--org", "Kfast AB", "--data", "data/raw/kolada, data/raw/indicators",
      "--organisations", "data/raw/organisations"),
     ("checklist", "historik", "--deltagande", str(RAW / "participation" / "modellkonceptet_deltagande.csv")),
-    ("checklist", "roles", "--round", "2020-2022"),
+    ("checklist", "roles", "--round", "2020-2022", "--file", CHECKLIST),
     ("checklist", "check", str(RAW / "published" / "skr_2020_2022_tabell_2_mentorer.csv")),
     ("representation", REPRESENTATION, "--mal", "30/70"),
     ("representation", RESOURCES),
