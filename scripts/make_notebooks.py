@@ -32,7 +32,7 @@ INDICATOR = [
 # Indikatorrapport: skillnader mellan kvinnor och män
 
 Vilket kön som missgynnas, hur länge, hur skillnaden har utvecklats och, för kommuner och regioner, hur den
-står sig mot en jämförelsegrupp, för en kommun, region, nämnd eller ett bolag (med de bundlade Kolada-filerna:
+står sig mot en jämförelsegrupp, för en kommun, region, nämnd eller ett bolag (med de medföljande Kolada-filerna:
 Karlstads fem indikatorer för äldreomsorgen; egna indikatorfiler i `data/raw/indicators` läses också).
 """),
     parameters("""
@@ -40,7 +40,7 @@ kommunkod = "1780"  # "0180" för Stockholm, "0017" för Region Värmland, eller
 indikatorer = ""  # Kolada-id eller egna id, kommaseparerade; "" betyder alla som finns för organisationen
 till_och_med = ""  # sista år som tas med, t.ex. "2021"; "" betyder alla år med data
 jamforelse = "liknande"  # "riket", "liknande" (för en region: riket), ett Kolada grupp-id (G...) eller koder "0484,0780"
-datamapp = "data/raw/kolada, data/raw/indicators"  # Kolada-filer (bundlade eller jam kolada fetch) och egna indikatorfiler
+datamapp = "data/raw/kolada, data/raw/indicators"  # Kolada-filer (medföljande eller från jam kolada fetch) och egna indikatorfiler
 organisationer = "data/raw/organisations"  # er tabell över nämnder, bolag och enheter; "" betyder ingen
 interaktiv = True  # visa utforskaren i JupyterLab (tas bort i HTML-rapporten)
 excelfil = ""  # skriv också tabellerna till Excel, t.ex. "karlstad.xlsx"; "" betyder ingen Excel-fil
