@@ -386,20 +386,28 @@ def _text_values(values: pd.Series | pd.Index | np.ndarray | list) -> list[str |
 
 def _text_column(series: pd.Series) -> pd.Series:
     """A column of text cells (``str`` or ``None``, object dtype) as it stood in the file."""
-    if isinstance(series.dtype, pd.CategoricalDtype):  # each category once (code -1, a missing cell, is the last)
-        categorical = series.array
-        categories, codes = categorical.categories, categorical.codes
-        texts = np.empty(len(categories) + 1, dtype=object)  # None where not filled
-        if len(codes) < len(categories):  # a few rows (e.g. those removed): only the categories they hold
-            used = np.unique(codes)
-            used = used[used >= 0]
-            texts[used] = _text_values(categories.take(used).astype(object))
-        else:
-            texts[:-1] = _text_values(categories.astype(object))
-        return pd.Series(texts[codes], index=series.index, dtype=object, copy=False)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return pd.Series(_category_texts(series), index=series.index, dtype=object, copy=False)
     if series.dtype == object and all(v is None or isinstance(v, str) for v in series):
         return series
     return pd.Series(_text_values(series.astype(object)), index=series.index, dtype=object)
+
+
+def _category_texts(series: pd.Series) -> np.ndarray:
+    """A categorical column's cells as text (object array), each category worked on once.
+
+    A missing cell (code -1) takes the last text, ``None``.
+    """
+    categorical = series.array
+    categories, codes = categorical.categories, categorical.codes
+    texts = np.empty(len(categories) + 1, dtype=object)  # None where not filled
+    if len(codes) < len(categories):  # a few rows (e.g. those removed): only the categories they hold
+        used = np.unique(codes)
+        used = used[used >= 0]
+        texts[used] = _text_values(categories.take(used).astype(object))
+    else:
+        texts[:-1] = _text_values(categories.astype(object))
+    return texts[codes]
 
 
 # --------------------------------------------------------------------------- stage 3: parse cells
@@ -1030,14 +1038,21 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
     positions = np.array(sorted(reasons), dtype="int64")
     quarantine = _quarantine_frame(frame, positions, [reasons[int(p)] for p in positions])
     if len(removed):
-        renamed = {FILE: "fil", ROW: "rad", "_reason": "orsak"}
-        removed_q = pd.DataFrame({"fil": removed[FILE], "rad": removed[ROW], "orsak": removed["_reason"],
-                                  **{c: _text_column(removed[c]) for c in removed.columns if c not in renamed
-                                     and c not in ("fil", "rad", "orsak")}}, copy=False)
+        others = [c for c in removed.columns if c not in (FILE, ROW, "_reason", "fil", "rad", "orsak")]
         if len(quarantine):
+            removed_q = pd.DataFrame({"fil": removed[FILE], "rad": removed[ROW], "orsak": removed["_reason"],
+                                      **{c: _text_column(removed[c]) for c in others}}, copy=False)
             quarantine = pd.concat([quarantine, removed_q], ignore_index=True)
-        else:  # what concat gives after the empty frame of fil, rad, orsak (object columns), without its cost
-            quarantine = removed_q.astype({"fil": object, "rad": object, "orsak": object})
+        elif all(isinstance(removed[c].dtype, pd.CategoricalDtype) for c in others):
+            # What concat gives after the empty frame of fil, rad, orsak: every column of objects (Kolada's case).
+            quarantine = pd.DataFrame({"fil": removed[FILE].to_numpy(dtype=object),
+                                       "rad": removed[ROW].to_numpy().astype(object),
+                                       "orsak": removed["_reason"].to_numpy(dtype=object),
+                                       **{c: _category_texts(removed[c]) for c in others}}, dtype=object, copy=False)
+        else:
+            removed_q = pd.DataFrame({"fil": removed[FILE], "rad": removed[ROW], "orsak": removed["_reason"],
+                                      **{c: _text_column(removed[c]) for c in others}}, copy=False)
+            quarantine = pd.concat([quarantine, removed_q], ignore_index=True)
     kept = np.ones(len(frame), dtype=bool)
     kept[positions] = False
     typed = _typed(schema, parsed, columns, kept)
