@@ -651,7 +651,12 @@ class _Context:
         """
         key = (name, missing)
         if key not in self._ids:
-            self._ids[key] = self._value_ids(name, missing)
+            if missing is None:
+                self._ids[key] = self._value_ids(name, None)
+            else:  # from the ids without ``missing``: the missing value joins the text equal to it, or gets its own id
+                ids, texts = self.value_ids(name)
+                at = texts.index(missing) if missing in texts else len(texts)
+                self._ids[key] = (np.where(ids < 0, at, ids), texts if at < len(texts) else [*texts, missing])
         return self._ids[key]
 
     def missing(self, name: str) -> np.ndarray:
@@ -1043,16 +1048,12 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
             removed_q = pd.DataFrame({"fil": removed[FILE], "rad": removed[ROW], "orsak": removed["_reason"],
                                       **{c: _text_column(removed[c]) for c in others}}, copy=False)
             quarantine = pd.concat([quarantine, removed_q], ignore_index=True)
-        elif all(isinstance(removed[c].dtype, pd.CategoricalDtype) for c in others):
-            # What concat gives after the empty frame of fil, rad, orsak: every column of objects (Kolada's case).
-            quarantine = pd.DataFrame({"fil": removed[FILE].to_numpy(dtype=object),
-                                       "rad": removed[ROW].to_numpy().astype(object),
-                                       "orsak": removed["_reason"].to_numpy(dtype=object),
-                                       **{c: _category_texts(removed[c]) for c in others}}, dtype=object, copy=False)
-        else:
-            removed_q = pd.DataFrame({"fil": removed[FILE], "rad": removed[ROW], "orsak": removed["_reason"],
-                                      **{c: _text_column(removed[c]) for c in others}}, copy=False)
-            quarantine = pd.concat([quarantine, removed_q], ignore_index=True)
+        else:  # what concat gives after the empty frame of fil, rad, orsak: every column of objects (Kolada's case)
+            quarantine = pd.DataFrame({
+                "fil": removed[FILE].to_numpy(dtype=object), "rad": removed[ROW].to_numpy().astype(object),
+                "orsak": removed["_reason"].to_numpy(dtype=object),
+                **{c: _category_texts(removed[c]) if isinstance(removed[c].dtype, pd.CategoricalDtype)
+                   else _text_column(removed[c]).to_numpy(dtype=object) for c in others}}, dtype=object, copy=False)
     kept = np.ones(len(frame), dtype=bool)
     kept[positions] = False
     typed = _typed(schema, parsed, columns, kept)
