@@ -860,27 +860,26 @@ def _check_sex_completeness(ctx: _Context) -> None:
     only_t = t & ~k & ~m & pair_split[pairs[first]]
     one_sex = ~t & (k ^ m)
     flagged = np.flatnonzero(km_without_t | t_and_one | only_t | one_sex)
-    rows, values, messages = [], [], []
     firsts = first[flagged]
-    # Python lists, not NumPy scalars, in the loop over flagged groups (a national file flags thousands).
-    sexes_of = [("K" if a else "") + ("M" if b else "") + ("T" if c else "")
-                for a, b, c in zip(k[flagged].tolist(), m[flagged].tolist(), t[flagged].tolist())]
-    for f, sexes, o, ind, per, both_missing_t, t_one, t_only, has_k in zip(
-            firsts.tolist(), sexes_of, org_texts[org[firsts]].tolist(),
-            np.asarray(indicator_texts, dtype=object)[indicator[firsts]].tolist(),
-            np.asarray(period_texts, dtype=object)[period[firsts]].tolist(), km_without_t[flagged].tolist(),
-            t_and_one[flagged].tolist(), only_t[flagged].tolist(), k[flagged].tolist()):
-        if both_missing_t:
-            message = f"{ind} {per} för {o}: K och M finns men inte T (totalt)."
-        elif t_one:
-            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if has_k else 'K'} saknas."
-        elif t_only:
-            message = f"{ind} {per} för {o}: bara T (totalt) finns, fast indikatorn är könsuppdelad andra år."
-        else:
-            message = f"{ind} {per} för {o}: bara ett kön ({sexes}) finns, varken det andra könet eller T."
-        rows.append(positions[f])
-        values.append(",".join(sexes))
-        messages.append(message)
+    # The message's end and the value depend only on which case applies and which of K, M, T the group has:
+    # worked out for the few combinations, then one formatted string per flagged group.
+    case = np.select([km_without_t[flagged], t_and_one[flagged], only_t[flagged]], [0, 1, 2], 3)
+    present = k[flagged].astype("int64") * 4 + m[flagged] * 2 + t[flagged]
+    endings, texts = [], []
+    for code in range(32):
+        which, bits = divmod(code, 8)
+        sexes = ("K" if bits & 4 else "") + ("M" if bits & 2 else "") + ("T" if bits & 1 else "")
+        endings.append(("K och M finns men inte T (totalt).",
+                        f"T och ett kön finns, men {'M' if bits & 4 else 'K'} saknas.",
+                        "bara T (totalt) finns, fast indikatorn är könsuppdelad andra år.",
+                        f"bara ett kön ({sexes}) finns, varken det andra könet eller T.")[which])
+        texts.append(",".join(sexes))
+    combination = (case * 8 + present).tolist()
+    messages = [f"{ind} {per} för {o}: {endings[c]}" for ind, per, o, c in zip(
+        np.asarray(indicator_texts, dtype=object)[indicator[firsts]].tolist(),
+        np.asarray(period_texts, dtype=object)[period[firsts]].tolist(), org_texts[org[firsts]].tolist(), combination)]
+    values = [texts[c] for c in combination]
+    rows = positions[firsts]
     ctx.failures.extend(rows, ctx.header("sex"), values, "kön_ofullständigt", messages, severity=_WARNING)
 
 
