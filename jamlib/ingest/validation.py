@@ -401,12 +401,13 @@ def _category_texts(series: pd.Series) -> np.ndarray:
     categorical = series.array
     categories, codes = categorical.categories, categorical.codes
     texts = np.empty(len(categories) + 1, dtype=object)  # None where not filled
+    values = np.asarray(categories, dtype=object)
     if len(codes) < len(categories):  # a few rows (e.g. those removed): only the categories they hold
         used = np.unique(codes)
         used = used[used >= 0]
-        texts[used] = _text_values(categories.take(used).astype(object))
+        texts[used] = _text_values(values[used])
     else:
-        texts[:-1] = _text_values(categories.astype(object))
+        texts[:-1] = _text_values(values)
     return texts[codes]
 
 
@@ -432,6 +433,8 @@ class _Parsed:
         return np.array([c is not None and c.rule is not None for c in self.cells], dtype=bool)
 
 
+#: Kinds parsed per category of a categorical column (see :func:`_parse_column`).
+_BY_CATEGORY = frozenset({"text", "code", "period"})
 _SIMPLE_NUMBER = re.compile(r"-?\d{1,15}(?:[.,]\d{1,15})?")
 
 
@@ -468,6 +471,13 @@ def _parse_column(col: Column, series: pd.Series) -> _Parsed:
         numbers = np.asarray(uniques, dtype="float64")
         cells = _number_cells(col, lambda k: cell_text(float(numbers[k])), numbers, np.isfinite(numbers))
         texts = [None if c is None else cell_text(float(numbers[k])) for k, c in enumerate(cells)]
+    elif col.kind in _BY_CATEGORY and isinstance(series.dtype, pd.CategoricalDtype):
+        # The reader's categories are the distinct cells already (Kolada): no factorisation. Their order differs
+        # from first appearance, which only the label columns' normalisation list would show.
+        categorical = series.array
+        codes = categorical.codes.astype(np.intp)
+        texts = _text_values(np.asarray(categorical.categories, dtype=object))
+        cells = [_parse_cached(col, text) for text in texts]
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         texts = _text_values(uniques)
