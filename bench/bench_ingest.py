@@ -28,6 +28,7 @@ Usage::
     python bench/bench_ingest.py            # 1, 3 and 30 million values (needs ~2,5 GB disk in --work)
     python bench/bench_ingest.py --quick    # 1 million values
     python bench/bench_ingest.py --sizes 3 --work /tmp/jam-bench
+    python bench/bench_ingest.py --sizes 1 --skip-store --compare-validation d82cf83   # validation.py then and now
 """
 
 from __future__ import annotations
@@ -162,6 +163,43 @@ print(json.dumps({"values": values, "read": read, "validate": check, "read_cpu":
 """
 
 
+COMPARE = """
+import importlib.util, json, subprocess, sys, tempfile, time
+from pathlib import Path
+import jamlib.ingest.validation as after
+from jamlib.ingest.readers import read_raw
+root, ref, folder, rounds = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+source = subprocess.run(["git", "-C", root, "show", f"{ref}:jamlib/ingest/validation.py"], check=True,
+                        capture_output=True).stdout
+with tempfile.NamedTemporaryFile("wb", suffix=".py", delete=False) as handle:
+    handle.write(source)
+spec = importlib.util.spec_from_file_location("validation_before", handle.name)
+before = importlib.util.module_from_spec(spec)
+sys.modules["validation_before"] = before
+spec.loader.exec_module(before)
+raws = [read_raw(path) for path in sorted(folder.glob("data_*.json"))]
+values = sum(after.validate(raw).rows_read for raw in raws)
+cpu = {"before": 0.0, "after": 0.0}
+for number in range(rounds):  # alternated, so that a change in the machine's load falls on both
+    for name, module in (("before", before), ("after", after))[:: 1 if number % 2 == 0 else -1]:
+        started = time.process_time()
+        for raw in raws:
+            module.validate(raw)
+        cpu[name] += time.process_time() - started
+print(json.dumps({"values": values * rounds, **cpu}))
+"""
+
+
+def compare_validation(ref: str, folder: Path, rounds: int) -> None:
+    """CPU time of validating the same files with ``validation.py`` of ``ref`` and of the working tree, in one process."""
+    result = json.loads(subprocess.run([sys.executable, "-c", COMPARE, str(ROOT), ref, str(folder), str(rounds)],
+                                       check=True, capture_output=True, text=True).stdout)
+    print(f"\nValidation in one process, {rounds} rounds alternated, `validation.py` of {ref} against the working tree: "
+          f"{_n(result['values'] / result['before'])} against {_n(result['values'] / result['after'])} values per CPU "
+          f"second ({_n(result['before'], 1)} s and {_n(result['after'], 1)} s CPU), "
+          f"**{_n(result['before'] / result['after'], 2)}×**.")
+
+
 def median_run(command: list[str], times: int = 3, cwd: Path | None = None) -> float:
     return statistics.median(run(command, cwd)[0] for _ in range(times))
 
@@ -178,7 +216,7 @@ def _n(number: float, decimals: int = 0) -> str:
     return f"{number:,.{decimals}f}".replace(",", " ").replace(".", ",")
 
 
-def bench_size(millions: float, work: Path) -> None:
+def bench_size(millions: float, work: Path, compare: str | None = None) -> None:
     python = sys.executable
     folder = work / f"kolada_{millions:g}M"
     started = time.perf_counter()
@@ -208,6 +246,8 @@ def bench_size(millions: float, work: Path) -> None:
               f"validating {_n(stages['values'] / stages['validate'])} values/s "
               f"({_n(stages['read'], 1)} s and {_n(stages['validate'], 1)} s wall); per CPU second: reading "
               f"{_n(stages['values'] / stages['read_cpu'])}, validating {_n(stages['values'] / stages['validate_cpu'])} values.")
+        if compare:
+            compare_validation(compare, folder / "raw" / "kolada", 4)
     print(f"({_load()})", flush=True)
 
 
@@ -251,6 +291,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=float, nargs="+", help="sizes in millions of values (default 1 3 30)")
     parser.add_argument("--work", type=Path, help="folder for generated data (kept for the next run)")
     parser.add_argument("--skip-store", action="store_true", help="do not time jam gaps and the notebook")
+    parser.add_argument("--compare-validation", metavar="REF",
+                        help="also time validation.py of this git commit against the working tree's, in one process")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([1] if args.quick else [1, 3, 30])
     work = args.work or Path(tempfile.gettempdir()) / "jamlib-bench-ingest"
@@ -259,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_store:
         bench_store(work)
     for millions in sizes:
-        bench_size(millions, work)
+        bench_size(millions, work, args.compare_validation)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ national Kolada extract of millions of values is checked in seconds:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -268,6 +269,27 @@ def _parse_cell(col: Column, text: str | None) -> _Cell:
     raise AssertionError(kind)  # pragma: no cover
 
 
+#: Kinds whose parse result is a function of the column and the text alone, and holds no mutable value.
+_CACHED_KINDS = frozenset({"text", "code", "label", "period"})
+_CELL_CACHE: dict[tuple[int, str | None], tuple[Column, _Cell]] = {}
+_CELL_CACHE_SIZE = 100_000
+
+
+def _parse_cached(col: Column, text: str | None) -> _Cell:
+    """:func:`_parse_cell`, remembered per column and text (a national extract repeats a few hundred codes)."""
+    if col.kind not in _CACHED_KINDS:
+        return _parse_cell(col, text)
+    key = (id(col), text)
+    hit = _CELL_CACHE.get(key)
+    if hit is not None and hit[0] is col:  # the column itself is kept, so its id is not reused
+        return hit[1]
+    cell = _parse_cell(col, text)
+    if len(_CELL_CACHE) >= _CELL_CACHE_SIZE:
+        _CELL_CACHE.clear()
+    _CELL_CACHE[key] = (col, cell)
+    return cell
+
+
 # --------------------------------------------------------------------------- columns and kind
 
 
@@ -364,13 +386,29 @@ def _text_values(values: pd.Series | pd.Index | np.ndarray | list) -> list[str |
 
 def _text_column(series: pd.Series) -> pd.Series:
     """A column of text cells (``str`` or ``None``, object dtype) as it stood in the file."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return pd.Series(_category_texts(series), index=series.index, dtype=object, copy=False)
     if series.dtype == object and all(v is None or isinstance(v, str) for v in series):
         return series
-    if isinstance(series.dtype, pd.CategoricalDtype):  # each category once (code -1, a missing cell, is the last)
-        texts = np.empty(len(series.cat.categories) + 1, dtype=object)
-        texts[:] = [*_text_values(series.cat.categories.astype(object)), None]
-        return pd.Series(texts[series.cat.codes.to_numpy()], index=series.index, dtype=object)
     return pd.Series(_text_values(series.astype(object)), index=series.index, dtype=object)
+
+
+def _category_texts(series: pd.Series) -> np.ndarray:
+    """A categorical column's cells as text (object array), each category worked on once.
+
+    A missing cell (code -1) takes the last text, ``None``.
+    """
+    categorical = series.array
+    categories, codes = categorical.categories, categorical.codes
+    texts = np.empty(len(categories) + 1, dtype=object)  # None where not filled
+    values = np.asarray(categories, dtype=object)
+    if len(codes) < len(categories):  # a few rows (e.g. those removed): only the categories they hold
+        used = np.unique(codes)
+        used = used[used >= 0]
+        texts[used] = _text_values(values[used])
+    else:
+        texts[:-1] = _text_values(values)
+    return texts[codes]
 
 
 # --------------------------------------------------------------------------- stage 3: parse cells
@@ -395,6 +433,8 @@ class _Parsed:
         return np.array([c is not None and c.rule is not None for c in self.cells], dtype=bool)
 
 
+#: Kinds parsed per category of a categorical column (see :func:`_parse_column`).
+_BY_CATEGORY = frozenset({"text", "code", "period"})
 _SIMPLE_NUMBER = re.compile(r"-?\d{1,15}(?:[.,]\d{1,15})?")
 
 
@@ -431,6 +471,13 @@ def _parse_column(col: Column, series: pd.Series) -> _Parsed:
         numbers = np.asarray(uniques, dtype="float64")
         cells = _number_cells(col, lambda k: cell_text(float(numbers[k])), numbers, np.isfinite(numbers))
         texts = [None if c is None else cell_text(float(numbers[k])) for k, c in enumerate(cells)]
+    elif col.kind in _BY_CATEGORY and isinstance(series.dtype, pd.CategoricalDtype):
+        # The reader's categories are the distinct cells already (Kolada): no factorisation. Their order differs
+        # from first appearance, which only the label columns' normalisation list would show.
+        categorical = series.array
+        codes = categorical.codes.astype(np.intp)
+        texts = _text_values(np.asarray(categorical.categories, dtype=object))
+        cells = [_parse_cached(col, text) for text in texts]
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         texts = _text_values(uniques)
@@ -441,8 +488,8 @@ def _parse_column(col: Column, series: pd.Series) -> _Parsed:
                                 for t, ok in zip(texts, exact)], dtype="float64")
             cells = _number_cells(col, texts.__getitem__, numbers, exact)
         else:
-            cells = [_parse_cell(col, text) for text in texts]
-    cells.append(_parse_cell(col, None))
+            cells = [_parse_cached(col, text) for text in texts]
+    cells.append(_parse_cached(col, None))
     texts.append(None)
     codes = np.where(codes < 0, len(texts) - 1, codes)
     per_text = np.empty(len(cells), dtype="float64" if col.kind == "number" else object)
@@ -538,8 +585,10 @@ def _occasion_numbering(col: Column, header: str, column: _Parsed, failures: _Fa
 
 
 def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, str],
-                 failures: _Failures) -> tuple[pd.DataFrame, dict[str, _Parsed], list[dict]]:
-    parsed: dict[str, object] = {}
+                 failures: _Failures) -> tuple[dict[str, np.ndarray], dict[str, _Parsed], list[dict]]:
+    """Every column of the schema parsed: its values per row (float64 for numbers, else objects), the
+    parsed columns of the file, and the labels normalised."""
+    parsed: dict[str, np.ndarray] = {}
     columns: dict[str, _Parsed] = {}
     normalised: list[dict] = []
     n = len(frame)
@@ -573,11 +622,15 @@ def _parse_cells(schema: TableSchema, frame: pd.DataFrame, mapping: dict[str, st
                 cell = column.cells[order[text]]
                 if cell.rule is None and str(text).strip().lower() != str(cell.value).lower():
                     normalised.append({"column": header, "from": str(text).strip(), "to": cell.value, "rows": int(count)})
+    return parsed, columns, normalised
+
+
+def _parsed_frame(arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The parsed values as a data frame (built only for the checks that work on rows)."""
     # copy=False: the arrays are new and used by nobody else (copying them costs a tenth of a national ingest)
-    table = pd.DataFrame({name: pd.Series(values, dtype="float64" if isinstance(values, np.ndarray)
-                                          and values.dtype == np.float64 else object, copy=False)
-                          for name, values in parsed.items()}, copy=False)
-    return table, columns, normalised
+    return pd.DataFrame({name: pd.Series(values, dtype="float64" if isinstance(values, np.ndarray)
+                                         and values.dtype == np.float64 else object, copy=False)
+                         for name, values in arrays.items()}, copy=False)
 # --------------------------------------------------------------------------- stage 4: table checks
 
 
@@ -588,21 +641,46 @@ _Check = Callable[["_Context"], None]
 class _Context:
     schema: TableSchema
     frame: pd.DataFrame  # cells as read, with FILE/ROW
-    parsed: pd.DataFrame  # canonical values (None or NaN where the cell failed)
+    arrays: dict[str, np.ndarray]  # canonical values per schema column (None or NaN where the cell failed)
     mapping: dict[str, str]
     failures: _Failures
     allow_half_points: bool
     columns: dict[str, _Parsed] = field(default_factory=dict)
+    _ids: dict[tuple[str, str | None], tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def parsed(self) -> pd.DataFrame:
+        """The canonical values as a data frame."""
+        return _parsed_frame(self.arrays)
 
     def value_ids(self, name: str, missing: str | None = None) -> tuple[np.ndarray, list[str]]:
         """Per row an integer id of the parsed value as text, and the texts by id.
 
-        A missing value gets id -1, or the id of ``missing`` when that is given.
+        A missing value gets id -1, or the id of ``missing`` when that is given. Worked out once per
+        column (several checks ask); the arrays returned are shared, so callers must not change them.
         """
+        key = (name, missing)
+        if key not in self._ids:
+            if missing is None:
+                self._ids[key] = self._value_ids(name, None)
+            else:  # from the ids without ``missing``: the missing value joins the text equal to it, or gets its own id
+                ids, texts = self.value_ids(name)
+                at = texts.index(missing) if missing in texts else len(texts)
+                self._ids[key] = (np.where(ids < 0, at, ids), texts if at < len(texts) else [*texts, missing])
+        return self._ids[key]
+
+    def missing(self, name: str) -> np.ndarray:
+        """Per row whether the parsed value is missing (what ``parsed[name].isna()`` says)."""
         column = self.columns.get(name)
         if column is None:
-            return (np.full(len(self.parsed), -1, dtype="int64"), []) if missing is None else \
-                (np.zeros(len(self.parsed), dtype="int64"), [missing])
+            return pd.isna(self.arrays[name])
+        return pd.isna(column.per_text)[column.codes]
+
+    def _value_ids(self, name: str, missing: str | None) -> tuple[np.ndarray, list[str]]:
+        column = self.columns.get(name)
+        if column is None:
+            return (np.full(len(self.frame), -1, dtype="int64"), []) if missing is None else \
+                (np.zeros(len(self.frame), dtype="int64"), [missing])
         texts = [missing if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
                  for v in column.per_text]
         ids, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
@@ -626,6 +704,9 @@ class _Context:
 
 
 def _numbers(ctx: _Context, name: str) -> np.ndarray:
+    values = ctx.arrays[name]
+    if values.dtype == np.float64:
+        return values
     return ctx.parsed[name].to_numpy(dtype="float64", na_value=math.nan)
 
 
@@ -647,6 +728,13 @@ def _check_half_points(ctx: _Context) -> None:
 
 def _combine(*ids: np.ndarray) -> np.ndarray:
     """One id per distinct combination of the given id columns, numbered by first appearance."""
+    if len(ids) > 1 and all(not len(i) or int(i.min()) >= 0 for i in ids):
+        sizes = [int(i.max(initial=0)) + 1 for i in ids]
+        if math.prod(sizes) < 2 ** 62:  # one integer per combination: the same first-appearance numbering
+            key = ids[0].astype("int64")
+            for more, size in zip(ids[1:], sizes[1:]):
+                key = key * size + more
+            return np.asarray(pd.factorize(key)[0], dtype="int64")
     combined = ids[0]
     for more in ids[1:]:
         combined, _ = pd.factorize(combined * (int(more.max(initial=0)) + 1) + more)
@@ -654,9 +742,9 @@ def _combine(*ids: np.ndarray) -> np.ndarray:
 
 
 def _check_duplicate_keys(ctx: _Context) -> None:
-    key = [k for k in ctx.schema.key if k in ctx.parsed.columns]
-    values = [c.name for c in ctx.schema.columns if c.name not in key and c.name in ctx.parsed.columns]
-    usable = np.ones(len(ctx.parsed), dtype=bool)
+    key = [k for k in ctx.schema.key if k in ctx.arrays]
+    values = [c.name for c in ctx.schema.columns if c.name not in key and c.name in ctx.arrays]
+    usable = np.ones(len(ctx.frame), dtype=bool)
     for k in key:
         if not ctx.schema.column(k).nullable:
             usable &= ctx.value_ids(k)[0] >= 0
@@ -688,7 +776,7 @@ def _check_duplicate_keys(ctx: _Context) -> None:
 
 
 def _check_org_identified(ctx: _Context) -> None:
-    missing = np.flatnonzero((ctx.parsed["org_code"].isna() & ctx.parsed["org_name"].isna()).to_numpy())
+    missing = np.flatnonzero(ctx.missing("org_code") & ctx.missing("org_name"))
     if not len(missing):
         return
     already = ctx.failures.indices_with({"okänd_kod", "inledande_nolla", "ogiltig_kod"})
@@ -711,7 +799,10 @@ def _unit_kind(unit: object) -> str | None:
 
 
 def _unit_kinds(ctx: _Context) -> np.ndarray:
-    codes, uniques = pd.factorize(ctx.parsed["unit"], use_na_sentinel=True)
+    column = ctx.columns.get("unit")
+    if column is not None:  # each distinct cell once
+        return np.array([_unit_kind(u) for u in column.per_text], dtype=object)[column.codes]
+    codes, uniques = pd.factorize(pd.Series(ctx.arrays["unit"], dtype=object, copy=False), use_na_sentinel=True)
     kinds = np.array([_unit_kind(u) for u in uniques] + [None], dtype=object)
     return kinds[np.where(codes < 0, len(kinds) - 1, codes)]
 
@@ -737,8 +828,10 @@ def _check_share_range(ctx: _Context) -> None:
 
 
 def _check_numerator_denominator(ctx: _Context) -> None:
-    if "numerator" not in ctx.parsed or "denominator" not in ctx.parsed:
+    if "numerator" not in ctx.arrays or "denominator" not in ctx.arrays:
         return
+    if "numerator" not in ctx.mapping or "denominator" not in ctx.mapping:
+        return  # a column not in the file is all missing: no row can fail
     num, den = _numbers(ctx, "numerator"), _numbers(ctx, "denominator")
     with np.errstate(invalid="ignore"):
         rows = np.flatnonzero(num > den)
@@ -777,27 +870,26 @@ def _check_sex_completeness(ctx: _Context) -> None:
     only_t = t & ~k & ~m & pair_split[pairs[first]]
     one_sex = ~t & (k ^ m)
     flagged = np.flatnonzero(km_without_t | t_and_one | only_t | one_sex)
-    rows, values, messages = [], [], []
     firsts = first[flagged]
-    # Python lists, not NumPy scalars, in the loop over flagged groups (a national file flags thousands).
-    sexes_of = [("K" if a else "") + ("M" if b else "") + ("T" if c else "")
-                for a, b, c in zip(k[flagged].tolist(), m[flagged].tolist(), t[flagged].tolist())]
-    for f, sexes, o, ind, per, both_missing_t, t_one, t_only, has_k in zip(
-            firsts.tolist(), sexes_of, org_texts[org[firsts]].tolist(),
-            np.asarray(indicator_texts, dtype=object)[indicator[firsts]].tolist(),
-            np.asarray(period_texts, dtype=object)[period[firsts]].tolist(), km_without_t[flagged].tolist(),
-            t_and_one[flagged].tolist(), only_t[flagged].tolist(), k[flagged].tolist()):
-        if both_missing_t:
-            message = f"{ind} {per} för {o}: K och M finns men inte T (totalt)."
-        elif t_one:
-            message = f"{ind} {per} för {o}: T och ett kön finns, men {'M' if has_k else 'K'} saknas."
-        elif t_only:
-            message = f"{ind} {per} för {o}: bara T (totalt) finns, fast indikatorn är könsuppdelad andra år."
-        else:
-            message = f"{ind} {per} för {o}: bara ett kön ({sexes}) finns, varken det andra könet eller T."
-        rows.append(positions[f])
-        values.append(",".join(sexes))
-        messages.append(message)
+    # The message's end and the value depend only on which case applies and which of K, M, T the group has:
+    # worked out for the few combinations, then one formatted string per flagged group.
+    case = np.select([km_without_t[flagged], t_and_one[flagged], only_t[flagged]], [0, 1, 2], 3)
+    present = k[flagged].astype("int64") * 4 + m[flagged] * 2 + t[flagged]
+    endings, texts = [], []
+    for code in range(32):
+        which, bits = divmod(code, 8)
+        sexes = ("K" if bits & 4 else "") + ("M" if bits & 2 else "") + ("T" if bits & 1 else "")
+        endings.append(("K och M finns men inte T (totalt).",
+                        f"T och ett kön finns, men {'M' if bits & 4 else 'K'} saknas.",
+                        "bara T (totalt) finns, fast indikatorn är könsuppdelad andra år.",
+                        f"bara ett kön ({sexes}) finns, varken det andra könet eller T.")[which])
+        texts.append(",".join(sexes))
+    combination = (case * 8 + present).tolist()
+    messages = [f"{ind} {per} för {o}: {endings[c]}" for ind, per, o, c in zip(
+        np.asarray(indicator_texts, dtype=object)[indicator[firsts]].tolist(),
+        np.asarray(period_texts, dtype=object)[period[firsts]].tolist(), org_texts[org[firsts]].tolist(), combination)]
+    values = [texts[c] for c in combination]
+    rows = positions[firsts]
     ctx.failures.extend(rows, ctx.header("sex"), values, "kön_ofullständigt", messages, severity=_WARNING)
 
 
@@ -899,14 +991,14 @@ def _quarantine_frame(raw: pd.DataFrame, positions: np.ndarray, reasons: list[li
     return out.reset_index(drop=True)
 
 
-def _typed(schema: TableSchema, parsed: pd.DataFrame, columns: dict[str, _Parsed], kept: np.ndarray) -> dict:
+def _typed(schema: TableSchema, parsed: dict[str, np.ndarray], columns: dict[str, _Parsed], kept: np.ndarray) -> dict:
     """The kept rows in their output types, built column by column from the distinct values."""
     out: dict[str, object] = {}
     n = int(kept.sum())
     for col in schema.columns:
         column = columns.get(col.name)
         if col.kind == "number":
-            out[col.name] = parsed[col.name].to_numpy(dtype="float64")[kept]
+            out[col.name] = parsed[col.name].astype("float64", copy=False)[kept]
         elif col.kind in ("integer", "moment_row"):
             if column is None:
                 out[col.name] = pd.array([None] * n, dtype="Int64")
@@ -917,22 +1009,22 @@ def _typed(schema: TableSchema, parsed: pd.DataFrame, columns: dict[str, _Parsed
             out[col.name] = pd.arrays.IntegerArray(numbers[codes], missing[codes])
         elif col.kind == "int_list":
             lists = np.empty(n, dtype=object)
-            lists[:] = [[] if v is None else list(v) for v in parsed[col.name].to_numpy(dtype=object)[kept]]
+            lists[:] = [[] if v is None else list(v) for v in parsed[col.name].astype(object, copy=False)[kept]]
             out[col.name] = pd.Series(lists, dtype=object, copy=False)
         else:
-            out[col.name] = pd.Series(parsed[col.name].to_numpy(dtype=object)[kept], dtype=object, copy=False)
+            out[col.name] = pd.Series(parsed[col.name].astype(object, copy=False)[kept], dtype=object, copy=False)
     return out
 
 
 def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, removed: pd.DataFrame,
-              parsed: pd.DataFrame, columns: dict[str, _Parsed], failures: _Failures, normalised: list[dict],
+              parsed: dict[str, np.ndarray], columns: dict[str, _Parsed], failures: _Failures, normalised: list[dict],
               rows_read: int, notes: list[str], reshaping: list[str]) -> ValidationResult:
     indices, failed_columns, values, rules, severities, messages = failures.columns()
     n = len(indices)
     located = np.array([i is not None for i in indices], dtype=bool)
     where = np.array([i if i is not None else 0 for i in indices], dtype="int64")
     row_numbers = frame[ROW].to_numpy(dtype="int64")[where] if n else np.empty(0, dtype="int64")
-    file_labels = frame[FILE].to_numpy(dtype=object)[where] if n else np.empty(0, dtype=object)
+    file_labels = frame[FILE].iloc[where].to_numpy(dtype=object) if n else np.empty(0, dtype=object)
     placed = failures.placed
     table = {
         "file": [file_labels[k] if located[k] else (placed.get(k, (None, None))[0] or label) for k in range(n)],
@@ -960,11 +1052,17 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
     positions = np.array(sorted(reasons), dtype="int64")
     quarantine = _quarantine_frame(frame, positions, [reasons[int(p)] for p in positions])
     if len(removed):
-        removed_q = removed.rename(columns={FILE: "fil", ROW: "rad", "_reason": "orsak"})
-        removed_q = removed_q.assign(**{c: _text_column(removed_q[c]) for c in removed_q.columns
-                                        if c not in ("fil", "rad", "orsak")})
-        quarantine = pd.concat([quarantine, removed_q[["fil", "rad", "orsak", *[c for c in removed_q.columns if c not in ("fil", "rad", "orsak")]]]],
-                               ignore_index=True)
+        others = [c for c in removed.columns if c not in (FILE, ROW, "_reason", "fil", "rad", "orsak")]
+        if len(quarantine):
+            removed_q = pd.DataFrame({"fil": removed[FILE], "rad": removed[ROW], "orsak": removed["_reason"],
+                                      **{c: _text_column(removed[c]) for c in others}}, copy=False)
+            quarantine = pd.concat([quarantine, removed_q], ignore_index=True)
+        else:  # what concat gives after the empty frame of fil, rad, orsak: every column of objects (Kolada's case)
+            quarantine = pd.DataFrame({
+                "fil": removed[FILE].to_numpy(dtype=object), "rad": removed[ROW].to_numpy().astype(object),
+                "orsak": removed["_reason"].to_numpy(dtype=object),
+                **{c: _category_texts(removed[c]) if isinstance(removed[c].dtype, pd.CategoricalDtype)
+                   else _text_column(removed[c]).to_numpy(dtype=object) for c in others}}, dtype=object, copy=False)
     kept = np.ones(len(frame), dtype=bool)
     kept[positions] = False
     typed = _typed(schema, parsed, columns, kept)
