@@ -326,27 +326,36 @@ def _load_scores(args: argparse.Namespace) -> pd.DataFrame:
     return load_processed("checklist", args.processed)
 
 
-def _is_constructed(scores: pd.DataFrame) -> bool:
-    """Whether the scores come from a file marked as constructed (the bundled ``*_konstruerad.csv``)."""
-    return "source_file" in scores.columns and scores["source_file"].astype(str).str.contains("konstruerad").any()
+def _constructed_files(scores: pd.DataFrame | None) -> list[str]:
+    """The files marked as constructed (the bundled ``*_konstruerad.csv``) that the scores come from."""
+    if scores is None or "source_file" not in scores.columns:
+        return []
+    files = scores["source_file"].astype(str)
+    return sorted(set(files[files.str.contains("konstruerad")]))
+
+
+def _printed_tables(published: str | Path, round_name: str, role: str) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The published tables (name, rows) of a round and role in a folder ("" or a missing folder: none)."""
+    from jamlib.formatting import normalise_dashes
+    from jamlib.ingest.published import read_published
+
+    folder = Path(published) if str(published) else None
+    if folder is None or not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.csv")):
+        printed = read_published(path)
+        same = printed[(printed["round"] == normalise_dashes(round_name)) & (printed["role"] == role)]
+        if not same.empty:
+            yield str(same["table"].iloc[0]), same
 
 
 def _printed_table_notes(table: pd.DataFrame, round_name: str, role: str, published: str | Path) -> list[str]:
     """Notes on every cell of a computed checklist table that does not print as in the published table."""
     from jamlib.analysis.published_notes import difference_notes, printed_differences
-    from jamlib.formatting import normalise_dashes
-    from jamlib.ingest.published import read_published
 
-    folder = Path(published) if str(published) else None  # "" : no printed tables to compare with
     notes: list[str] = []
-    if folder is None or not folder.is_dir():
-        return notes
-    for path in sorted(folder.glob("*.csv")):
-        printed = read_published(path)
-        same = printed[(printed["round"] == normalise_dashes(round_name)) & (printed["role"] == role)]
-        if not same.empty:
-            name = str(same["table"].iloc[0])
-            notes += difference_notes(printed_differences(table, same), name) or [f"Varje cell blir som i {name}."]
+    for name, same in _printed_tables(published, round_name, role):
+        notes += difference_notes(printed_differences(table, same), name) or [f"Varje cell blir som i {name}."]
     return notes
 
 
@@ -358,7 +367,7 @@ def _cmd_checklist_table(args: argparse.Namespace) -> int:
     table = checklist_table(scores, args.round, args.role)
     formatted = format_checklist_table(table)
     if args.format == "table":
-        constructed = _is_constructed(scores)
+        constructed = bool(_constructed_files(scores))
         counts = ", ".join(f"{k}: {v}" for k, v in table.attrs["organisations"].items())
         print(f"Omgång {table.attrs['round']}, {args.role}: genomsnittlig självskattning per moment"
               + (f" ({CONSTRUCTED_LABEL})" if constructed else "") + f" (antal organisationer: {counts})")
@@ -407,34 +416,27 @@ def _mentor_change_note(scores: pd.DataFrame, round_name: str, published: str | 
     from jamlib.analysis.checklist import checklist_table
     from jamlib.analysis.published_notes import change_note, printed_differences
     from jamlib.formatting import normalise_dashes
-    from jamlib.ingest.published import read_published
 
     round_name = normalise_dashes(round_name)
-    folder = Path(published) if str(published) else None
-    if folder is None or not folder.is_dir() or not ((scores["round"] == round_name) & (scores["role"] == "mentor")).any():
+    if not ((scores["round"] == round_name) & (scores["role"] == "mentor")).any():
         return []
-    table = checklist_table(scores, round_name, "mentor")
-    for path in sorted(folder.glob("*.csv")):
-        printed = read_published(path)
-        same = printed[(printed["round"] == round_name) & (printed["role"] == "mentor")]
-        if not same.empty:
-            note = change_note(printed_differences(table, same), "mentorernas", str(same["table"].iloc[0]))
-            return [note.replace("(se noten under tabellen)", "(se noterna under jam checklist table --role mentor)")] \
-                if note else []
+    for name, same in _printed_tables(published, round_name, "mentor"):
+        note = change_note(printed_differences(checklist_table(scores, round_name, "mentor"), same), "mentorernas", name)
+        return [note.replace("(se noten under tabellen)", "(se noterna under jam checklist table --role mentor)")] \
+            if note else []
     return []
 
 
 def _cmd_checklist_roles(args: argparse.Namespace) -> int:
     from jamlib.analysis.narrative import role_sentences
     from jamlib.analysis.role_comparison import compare_roles, format_role_table
-    from jamlib.formatting import normalise_dashes
-
     from jamlib.analysis.published_notes import CONSTRUCTED_LABEL, CONSTRUCTED_NOTICE
+    from jamlib.formatting import normalise_dashes
 
     scores = _load_scores(args)
     comparison = compare_roles(scores, args.round)
     if args.format == "table":
-        constructed = _is_constructed(scores)
+        constructed = bool(_constructed_files(scores))
         print(f"Omgång {normalise_dashes(args.round)}: mentorer jämfört med deltagare (summa av tio moment, 10–40 poäng)"
               + (f" ({CONSTRUCTED_LABEL})" if constructed else ""))
         if constructed:
@@ -448,12 +450,9 @@ def _cmd_checklist_roles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_kolada_code(code: object) -> bool:
-    return isinstance(code, str) and len(code) == 4 and code.isdigit()
-
-
 def _cmd_gaps(args: argparse.Namespace) -> int:
     from jamlib.formatting import split_list
+    from jamlib.organisations import normalise_code
     from jamlib.ingest.sources import load_organisation_folder
     from jamlib.report.indicator_report import indicator_report, load_indicator_folder
 
@@ -480,7 +479,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         unknown = frame["uncertainty"] != "kan beräknas"
         frame["caveat"] = [DESCRIPTIVE_CAVEAT if u else "" for u in unknown]
         frame["notes"] = " ".join(n for n in notes if n != DESCRIPTIVE_CAVEAT)
-        if args.format == "csv" and report.reference is None and not _is_kolada_code(report.org_code):
+        if args.format == "csv" and normalise_code(report.org_code).problem is not None:
             frame = frame.rename(columns={"org_code": "id"})  # a committee's or company's id is no kommunkod
         _print_frame(frame, args.format)
         return 0
@@ -888,8 +887,7 @@ def _cmd_checklist_history(args: argparse.Namespace) -> int:
         # the organisation's id and its name would both be "organisation" in Swedish
         _print_frame(history if args.format == "json" else history.rename(columns={"org_name": "namn"}), args.format)
         return 0
-    constructed = sorted(set(scores.loc[scores["source_file"].astype(str).str.contains("konstruerad"), "source_file"]
-                             .astype(str))) if scores is not None and _is_constructed(scores) else []
+    constructed = _constructed_files(scores)
     notice = (f"Obs: poängen kommer från konstruerade data ({', '.join(constructed)}), inte från verkliga "
               "självskattningar; de visar hur analysen fungerar.") if constructed else ""
     if args.organisation:

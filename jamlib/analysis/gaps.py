@@ -335,7 +335,7 @@ def gap_trend(gaps: pd.DataFrame, alpha: float | None = None,
         ``"växer"``, ``"byter tecken"``, ``"oförändrad"``) and ``text`` (Swedish).
     """
     from jamlib.analysis.small_samples import ALPHA, conclusion
-    from jamlib.analysis.trend_tests import (TrendWord, adjust_p_values, exact_mann_kendall, fitted_line,
+    from jamlib.analysis.trend_tests import (TrendWord, adjust_families, exact_mann_kendall, fitted_line,
                                              independent_years, trend_word)
 
     alpha = ALPHA if alpha is None else alpha
@@ -380,13 +380,7 @@ def gap_trend(gaps: pd.DataFrame, alpha: float | None = None,
     families: dict[tuple[str, str], list[dict]] = {}
     for out in rows:
         families.setdefault(out["_family"], []).append(out)
-    for (code, _), members in families.items():
-        extra = [float(p) for p in (other_tests or {}).get(code or "", ())]
-        raw = np.array([m["p_value"] for m in members] + extra, dtype=float)
-        adjusted = adjust_p_values(raw)
-        made = int(np.sum(~np.isnan(raw)))
-        for member, value in zip(members, adjusted):
-            member["p_adjusted"], member["tests_in_family"] = float(value), made
+    adjust_families(families, {key: (other_tests or {}).get(key[0] or "", ()) for key in families})
     frame = pd.DataFrame(rows)
     texts, words, directions, significant = [], [], [], []
     for row in rows:
@@ -629,8 +623,8 @@ def gap_and_floor(gaps: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
             floor_higher = bool(floor_after > floor_before) if polarity == "högre är bättre" else bool(floor_after < floor_before)
         goal = bool(gap_smaller and floor_higher) if floor_higher is not None else None
         title = a["indicator_title"] or indicator
-        threshold = float(a.get("materiality", 0.0) or 0.0) if hasattr(a, "get") else 0.0
-        unit = difference_unit(a.get("unit")) if "unit" in a.index else ""
+        threshold = float(a.get("materiality", 0.0) or 0.0)
+        unit = difference_unit(a.get("unit"))
         moved = f"(från {format_decimal(abs(a['gap']))} till {format_decimal(abs(b['gap']))} {unit})".replace(" )", ")")
         if not is_material(abs(b["gap"]) - abs(a["gap"]), threshold, max(abs(a["gap"]), abs(b["gap"]))):
             gap_words = f"inte förändrats påtagligt {moved}"  # below the indicator's materiality: no "minskat"

@@ -106,7 +106,7 @@ def sex_share_trend(indicators: pd.DataFrame, sex: str = "K",
         sentence with the counts, the shares and the test's conclusion. Per-period shares and intervals
         are in :func:`sex_shares`.
     """
-    from jamlib.analysis.trend_tests import adjust_p_values
+    from jamlib.analysis.trend_tests import adjust_families
 
     shares = sex_shares(indicators, sex)
     rows = []
@@ -124,13 +124,7 @@ def sex_share_trend(indicators: pd.DataFrame, sex: str = "K",
     families: dict[object, list[dict]] = {}
     for row in rows:
         families.setdefault(row["org_code"], []).append(row)
-    for code, members in families.items():
-        extra = [float(p) for p in (other_tests or {}).get(code if isinstance(code, str) else "", ())]
-        raw = np.array([m["p_value"] for m in members] + extra, dtype=float)
-        adjusted = adjust_p_values(raw)
-        made = int(np.sum(~np.isnan(raw)))
-        for member, value in zip(members, adjusted):
-            member["p_adjusted"], member["tests_in_family"] = float(value), made
+    adjust_families(families, other_tests)
     word = "kvinnor" if sex == "K" else "män"
     for row in rows:
         first, last = row.pop("_first"), row.pop("_last")

@@ -37,13 +37,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["exact_mann_kendall", "MannKendall", "adjust_p_values", "moving_average_years", "independent_years",
+__all__ = ["exact_mann_kendall", "MannKendall", "adjust_p_values", "adjust_families", "moving_average_years",
+           "independent_years",
            "fitted_line", "TrendWord", "trend_word", "tie_snap"]
 
 #: Decimals to which values are snapped before comparing them (float noise is not a difference).
@@ -199,6 +201,28 @@ def adjust_p_values(p_values: np.ndarray) -> np.ndarray:
     if made.any():
         out[made] = _benjamini_hochberg(p[made])
     return out
+
+
+def adjust_families(families: Mapping[Hashable, list[dict]],
+                    other_tests: Mapping[Hashable, Sequence[float]] | None = None) -> None:
+    """Set ``p_adjusted`` and ``tests_in_family`` on each test's row, family by family.
+
+    Parameters
+    ----------
+    families
+        The rows (dicts with a raw ``p_value``, ``nan`` for a test not made) of each family, e.g. one
+        organisation's trend tests in a report. The rows are the caller's own; they are updated in place.
+    other_tests
+        Raw p-values of a family's other tests, made elsewhere (by the same key): they join its
+        Benjamini–Hochberg adjustment and its count.
+    """
+    for key, members in families.items():
+        extra = [float(p) for p in (other_tests or {}).get(key, ())]
+        raw = np.array([m["p_value"] for m in members] + extra, dtype=float)
+        adjusted = adjust_p_values(raw)
+        made = int(np.sum(~np.isnan(raw)))
+        for member, value in zip(members, adjusted):
+            member["p_adjusted"], member["tests_in_family"] = float(value), made
 
 
 def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:

@@ -177,8 +177,13 @@ def _failure_csv_body(failures_path: Path) -> bytes:
     return whole[len(excel_csv(frame.iloc[0:0])):]
 
 
+def _failure_csv_path(failures_path: Path) -> Path:
+    """Where a piece's ``fel.csv`` rows are kept: ``<slug>.fel.csv`` beside ``<slug>.fel.parquet``."""
+    return failures_path.with_suffix(".csv")
+
+
 def _write_failure_csv_body(failures_path: Path) -> Path:
-    body = failures_path.with_name(failures_path.name[: -len(".parquet")] + ".csv")
+    body = _failure_csv_path(failures_path)
     data = _failure_csv_body(failures_path)
     with atomic_write(body, "wb") as handle:
         handle.write(data)
@@ -194,7 +199,7 @@ def _write_failures_csv(sources: list[_Source], target: Path) -> None:
     with atomic_write(target, "wb") as handle:
         handle.write(header)
         for source in sources:
-            body = source.failures.with_name(source.failures.name[: -len(".parquet")] + ".csv")
+            body = _failure_csv_path(source.failures)
             if not body.exists() or body.stat().st_mtime_ns < source.failures.stat().st_mtime_ns:
                 body = _write_failure_csv_body(source.failures)
             with open(body, "rb") as piece:

@@ -187,11 +187,10 @@ def indicator_report(
                           + (f" till och med {until}" if until else "") + "." + instead)
     present = set(own["indicator_id"])
     missing = tuple(i for i in (ids or []) if i not in present)
+    # one family of trend tests per report: the gap trends and the trends in the share of women
     trend = gap_trend(own)
-    shares = _count_shares(indicators, code, ids, until)
+    shares = _count_shares(indicators, code, ids, until, {code: trend["p_value"].dropna().tolist()})
     if shares["p_value"].notna().any():
-        # one family of trend tests per report: the gap trends and the trends in the share of women
-        shares = _count_shares(indicators, code, ids, until, {code: trend["p_value"].dropna().tolist()})
         trend = gap_trend(own, other_tests={code: shares["p_value"].dropna().tolist()})
     if resolved is not None:
         subset = indicators[indicators["org_code"].isin(resolved.codes)]
