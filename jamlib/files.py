@@ -28,8 +28,8 @@ from jamlib.errors import JamlibError, OutputFileError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["atomic_write", "write_parquet", "write_csv", "excel_csv", "write_json", "safe_cell", "safe_filename",
-           "inside"]
+__all__ = ["atomic_write", "write_parquet", "write_csv", "excel_csv", "write_json", "safe_cell", "safe_cells",
+           "safe_filename", "inside"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -185,18 +185,32 @@ def safe_cell(value: object) -> object:
     return _neutralise_line(value)
 
 
-def _safe_column(series: pd.Series) -> pd.Series:
-    """:func:`safe_cell` on every cell, worked out once per distinct text (a failure list repeats most texts)."""
-    try:
-        distinct = set(series.to_numpy(dtype=object))
-    except TypeError:  # unhashable cells (lists): one by one
-        return series.map(safe_cell)
+def _unsafe_texts(distinct: set) -> dict[str, str]:
+    """The texts among ``distinct`` that :func:`safe_cell` changes, each with what it becomes."""
     changed = {}
     for value in distinct:
         if isinstance(value, str) and (value.startswith(_FORMULA_START) or "\r" in value or "\n" in value):
             safe = safe_cell(value)
             if safe != value:
                 changed[value] = safe
+    return changed
+
+
+def safe_cells(cells: list) -> list:
+    """:func:`safe_cell` on every item of a list of texts (and ``None``), worked out once per distinct text."""
+    changed = _unsafe_texts(set(cells))
+    if not changed:
+        return cells
+    return [changed.get(v, v) if isinstance(v, str) else v for v in cells]
+
+
+def _safe_column(series: pd.Series) -> pd.Series:
+    """:func:`safe_cell` on every cell, worked out once per distinct text (a failure list repeats most texts)."""
+    try:
+        distinct = set(series.to_numpy(dtype=object))
+    except TypeError:  # unhashable cells (lists): one by one
+        return series.map(safe_cell)
+    changed = _unsafe_texts(distinct)
     if not changed:
         return series
     return series.map(lambda v: changed.get(v, v) if isinstance(v, str) else v)

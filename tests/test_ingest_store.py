@@ -92,6 +92,29 @@ def test_fel_csv_is_every_pieces_failures_in_order_byte_for_byte(collection):
     assert (processed / "fel.csv").read_bytes() == expected
 
 
+def test_a_pieces_fel_csv_rows_are_what_excel_csv_writes_for_awkward_texts():
+    """The rows of fel.csv are written with the csv module straight from the Arrow columns; for texts with
+    quotes, semicolons, line breaks, formula starts, empty and missing cells they must be the bytes excel_csv
+    (pandas' to_csv) writes after its header."""
+    from jamlib.files import excel_csv
+
+    texts = ['vanlig text', 'med "citat"', 'semi;kolon', 'rad\nbrytning', 'vagn\rretur', '=1+1', '+46', '@SUM(A1)',
+             '-2,5', '-x', '', None, 'å ä ö – 1 234', '"', ';', ' ledande blank', '\t=tab', 'a\r\n=b']
+    n = len(texts)
+    failures = pd.DataFrame({
+        "source": ["kolada/data_U1.json"] * n, "file": [t if t is not None else "f.csv" for t in texts],
+        "row": pd.array([i if i % 4 else None for i in range(n)], dtype="Int64"),
+        "column": list(reversed(texts)), "value": texts, "rule": ["kön_ofullständigt"] * n,
+        "severity": ["varning"] * n, "message": [f"{t} i rad {i}" for i, t in enumerate(texts)]})
+    table = store_module._failure_table(failures)
+    frame = table.to_pandas()
+    frame["row"] = frame["row"].astype("Int64")
+    whole = excel_csv(frame)
+    header_end = whole.index(b"\r\n") + 2
+    assert store_module._failure_csv_rows(table) == whole[header_end:]
+    assert b"'=1+1" in whole and b'"med ""citat"""' in whole  # what the comparison is about is there
+
+
 def test_other_options_or_other_validating_code_validate_again(collection, monkeypatch):
     raw, processed = collection
     read: list[str] = []

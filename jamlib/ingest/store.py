@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -136,7 +137,8 @@ def _to_arrow(frame: pd.DataFrame, kind: str):
     import pyarrow as pa
 
     schema = _arrow_schema(kind)
-    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    # one thread: ingest already runs one process per core, and a thread pool per file costs more than it gives
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False, nthreads=1)
 
 
 _FAILURE_SCHEMA_COLUMNS = ["source", *FAILURE_COLUMNS]
@@ -162,19 +164,31 @@ def _failure_table(failures: pd.DataFrame):
     return pa.Table.from_arrays(arrays, names=_FAILURE_SCHEMA_COLUMNS)
 
 
-def _failure_csv_body(failures_path: Path) -> bytes:
-    """A piece's failures as the rows of ``fel.csv`` (no BOM, no header), exactly as the whole file writes them.
+def _failure_csv_rows(table) -> bytes:
+    """A piece's failures (its ``.fel.parquet`` table) as the rows of ``fel.csv``: no BOM, no header.
+
+    The bytes are those :func:`jamlib.files.excel_csv` writes for the same rows after its header (every text
+    through :func:`jamlib.files.safe_cell`, ``;`` between fields, CRLF, quotes only where needed): the failure
+    table holds only texts and one whole-number column, so :mod:`csv`, which pandas itself writes with, gives
+    them straight from the Arrow columns, without a data frame. ``tests/test_ingest_store.py`` compares the two.
 
     Each piece's rows are made once, where the piece is validated (in parallel, and reused while the
-    source file is unchanged); ``fel.csv`` is then the header and these bodies one after the other,
+    source file is unchanged); ``fel.csv`` is then the header and these rows one piece after the other,
     which costs no more than copying bytes, even with millions of warnings.
     """
-    from jamlib.files import excel_csv
+    import csv
+    import io
 
-    frame = pd.read_parquet(failures_path)
-    frame["row"] = frame["row"].astype("Int64")
-    whole = excel_csv(frame)
-    return whole[len(excel_csv(frame.iloc[0:0])):]
+    from jamlib.files import safe_cells
+
+    columns = []
+    for name in table.column_names:
+        cells = table.column(name).to_pylist()
+        columns.append(["" if c is None else str(c) for c in cells] if name == "row" else safe_cells(cells))
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=";", quotechar='"', doublequote=True, quoting=csv.QUOTE_MINIMAL,
+               lineterminator="\r\n").writerows(zip(*columns))
+    return buffer.getvalue().encode("utf-8")
 
 
 def _failure_csv_path(failures_path: Path) -> Path:
@@ -182,28 +196,32 @@ def _failure_csv_path(failures_path: Path) -> Path:
     return failures_path.with_suffix(".csv")
 
 
-def _write_failure_csv_body(failures_path: Path) -> Path:
+def _write_failure_csv_rows(failures_path: Path, table=None) -> Path:
+    """Write a piece's ``fel.csv`` rows beside its ``.fel.parquet`` (read from there when ``table`` is not given)."""
+    import pyarrow.parquet as pq
+
     body = _failure_csv_path(failures_path)
-    data = _failure_csv_body(failures_path)
+    data = _failure_csv_rows(pq.read_table(failures_path) if table is None else table)
     with atomic_write(body, "wb") as handle:
         handle.write(data)
     return body
 
 
-def _write_failures_csv(sources: list[_Source], target: Path) -> None:
-    """``fel.csv``: every source's failures, from the bodies written per piece (made again where one is missing)."""
+def _failures_csv_header() -> bytes:
+    """The first line of ``fel.csv`` (with the BOM), as :func:`jamlib.files.excel_csv` writes it."""
     from jamlib.files import excel_csv
 
-    header = excel_csv(pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object)
-                                     for c in _FAILURE_SCHEMA_COLUMNS}))
-    with atomic_write(target, "wb") as handle:
-        handle.write(header)
-        for source in sources:
-            body = _failure_csv_path(source.failures)
-            if not body.exists() or body.stat().st_mtime_ns < source.failures.stat().st_mtime_ns:
-                body = _write_failure_csv_body(source.failures)
-            with open(body, "rb") as piece:
-                shutil.copyfileobj(piece, handle, 1 << 20)
+    return excel_csv(pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object)
+                                   for c in _FAILURE_SCHEMA_COLUMNS}))
+
+
+def _append_failure_rows(source: _Source, handle) -> None:
+    """Copy a source's ``fel.csv`` rows into ``handle`` (made again from its ``.fel.parquet`` when missing or older)."""
+    body = _failure_csv_path(source.failures)
+    if not body.exists() or body.stat().st_mtime_ns < source.failures.stat().st_mtime_ns:
+        body = _write_failure_csv_rows(source.failures)
+    with open(body, "rb") as piece:
+        shutil.copyfileobj(piece, handle, 1 << 20)
 
 
 def _write_arrow(table, path: Path) -> None:
@@ -224,6 +242,7 @@ class _Source:
     entry: dict
     parts: Path | None  # the validated rows, when there are any
     failures: Path
+    table: object = None  # the validated rows as an Arrow table, when they were validated in this run
 
 
 def _read_and_validate(path: Path, relative: Path, allow_half_points: bool,
@@ -294,14 +313,17 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
         write_csv(result.quarantine, quarantine_path)
     elif quarantine_path.exists():
         quarantine_path.unlink()
+    table = None
     if result.kind in SCHEMAS and len(result.data):
-        _write_arrow(_to_arrow(result.data, result.kind), parts_path)
+        table = _to_arrow(result.data, result.kind)
+        _write_arrow(table, parts_path)
     elif parts_path.exists():
         parts_path.unlink()
     failures = result.failures.copy()
     failures.insert(0, "source", str(relative))
-    _write_arrow(_failure_table(failures), failures_path)
-    _write_failure_csv_body(failures_path)
+    failure_table = _failure_table(failures)
+    _write_arrow(failure_table, failures_path)
+    _write_failure_csv_rows(failures_path, failure_table)
     entry = {
         "path": str(relative),
         "kind": result.kind,
@@ -324,8 +346,8 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
         "depends_on": _dependencies(path),
     }
     write_json(entry, manifest_path)
-    return (_Source(relative, entry, parts_path if result.kind in SCHEMAS and len(result.data) else None,
-                    failures_path), result.summary, None)
+    return (_Source(relative, entry, parts_path if table is not None else None, failures_path, table),
+            result.summary, None)
 
 
 def _ingest_all(files: list[Path], raw_dir: Path, processed_dir: Path, options: dict, known_metadata: dict[str, str],
@@ -373,7 +395,7 @@ def _built_from(target: Path) -> bytes | None:
     import pyarrow.parquet as pq
 
     try:
-        return (pq.read_schema(target).metadata or {}).get(_PROVENANCE_KEY)
+        return (pq.ParquetFile(target).metadata.metadata or {}).get(_PROVENANCE_KEY)
     except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
         return None
 
@@ -381,22 +403,41 @@ def _built_from(target: Path) -> bytes | None:
 _PROVENANCE_KEY = b"jamlib_sources"
 
 
-def _write_table(kind: str, sources: list[_Source], target: Path) -> None:
-    """Write the processed table of one kind from its pieces, one piece in memory at a time.
+class _TableWriter:
+    """The processed table of one kind, written piece after piece while the pieces come in.
 
-    The table carries its provenance (:func:`_provenance`) in its Parquet metadata, written in the
-    same atomic step, so a later run can tell whether it still matches its pieces, also after an
-    ingest that was killed between writing the pieces and writing the table.
+    Pieces are appended in the order of the source files, one in memory at a time, so memory stays bounded by
+    the largest source file. :meth:`finish` adds the table's provenance (:func:`_provenance`) to the Parquet
+    footer and moves the file into place in one atomic step, so a later run can tell whether it still matches
+    its pieces, also after an ingest that was killed between writing the pieces and writing the table.
     """
-    import pyarrow.parquet as pq
 
-    schema = _arrow_schema(kind)
-    schema = schema.with_metadata({**(schema.metadata or {}), _PROVENANCE_KEY: _provenance(sources)})
-    with atomic_write(target, "wb") as handle:
-        with pq.ParquetWriter(handle, schema) as writer:
-            for source in sources:
-                assert source.parts is not None
-                writer.write_table(pq.read_table(source.parts).cast(schema))
+    def __init__(self, kind: str, target: Path, stack: ExitStack) -> None:
+        import pyarrow.parquet as pq
+
+        self.schema = _arrow_schema(kind)
+        handle = stack.enter_context(atomic_write(target, "wb"))
+        self.writer = stack.enter_context(pq.ParquetWriter(handle, self.schema))
+
+    def add(self, source: _Source) -> None:
+        """Append a source's validated rows: the table it brought, or its piece on disk."""
+        import pyarrow.parquet as pq
+
+        assert source.parts is not None
+        table = source.table if source.table is not None else pq.read_table(source.parts)
+        self.writer.write_table(table.cast(self.schema))
+
+    def finish(self, sources: list[_Source]) -> None:
+        self.writer.add_key_value_metadata({_PROVENANCE_KEY: _provenance(sources)})
+
+
+def _write_table(kind: str, sources: list[_Source], target: Path) -> None:
+    """Write the processed table of one kind from its pieces on disk (see :class:`_TableWriter`)."""
+    with ExitStack() as stack:
+        writer = _TableWriter(kind, target, stack)
+        for source in sources:
+            writer.add(source)
+        writer.finish(sources)
 
 
 def ingest_folder(
@@ -474,28 +515,44 @@ def _ingest_folder_locked(
     files = _data_files(raw_dir)
     sources: list[_Source] = []
     metadata: dict[str, str] = {}
-    for path, (source, line, metadata_checksum) in _ingest_all(files, raw_dir, processed_dir, options, known_metadata,
-                                                               default_workers() if workers is None else workers):
-        if source is not None:
-            sources.append(source)
-        if metadata_checksum is not None:
-            metadata[str(path.relative_to(raw_dir))] = metadata_checksum
-        if line and progress:
-            progress(line)
-    write_json(metadata, metadata_path)
-    _remove_stale(processed_dir, {_slug(s.relative) for s in sources})
-    for name in SCHEMAS:
-        target = processed_dir / f"{name}.parquet"
-        pieces = [s for s in sources if s.entry.get("kind") == name and s.parts is not None]
-        unchanged = target.exists() and _built_from(target) == _provenance(pieces)
-        if pieces and not unchanged:
-            _write_table(name, pieces, target)
-        elif not pieces and target.exists():
-            target.unlink()
-    manifest = pd.DataFrame([{k: s.entry.get(k) for k in _MANIFEST_COLUMNS} for s in sources],
-                            columns=_MANIFEST_COLUMNS)
-    write_json(manifest.to_dict(orient="records"), processed_dir / "manifest.json")
-    _write_failures_csv(sources, processed_dir / "fel.csv")
+    with ExitStack() as stack:
+        # fel.csv and the tables of the kinds validated anew are written while the workers validate the next files
+        failures_csv = stack.enter_context(atomic_write(processed_dir / "fel.csv", "wb"))
+        failures_csv.write(_failures_csv_header())
+        writers: dict[str, _TableWriter] = {}
+        for path, (source, line, metadata_checksum) in _ingest_all(files, raw_dir, processed_dir, options,
+                                                                   known_metadata,
+                                                                   default_workers() if workers is None else workers):
+            if source is not None:
+                sources.append(source)
+                _append_failure_rows(source, failures_csv)
+                kind = source.entry.get("kind")
+                if source.table is not None and kind not in writers:  # this kind's table changes: write it now
+                    writers[kind] = _TableWriter(kind, processed_dir / f"{kind}.parquet", stack)
+                    for earlier in sources[:-1]:
+                        if earlier.entry.get("kind") == kind and earlier.parts is not None:
+                            writers[kind].add(earlier)
+                if source.parts is not None and kind in writers:
+                    writers[kind].add(source)
+                source.table = None  # written: no longer held in memory
+            if metadata_checksum is not None:
+                metadata[str(path.relative_to(raw_dir))] = metadata_checksum
+            if line and progress:
+                progress(line)
+        write_json(metadata, metadata_path)
+        _remove_stale(processed_dir, {_slug(s.relative) for s in sources})
+        for name in SCHEMAS:
+            target = processed_dir / f"{name}.parquet"
+            pieces = [s for s in sources if s.entry.get("kind") == name and s.parts is not None]
+            if name in writers:
+                writers[name].finish(pieces)
+            elif pieces and not (target.exists() and _built_from(target) == _provenance(pieces)):
+                _write_table(name, pieces, target)
+            elif not pieces and target.exists():
+                target.unlink()
+        manifest = pd.DataFrame([{k: s.entry.get(k) for k in _MANIFEST_COLUMNS} for s in sources],
+                                columns=_MANIFEST_COLUMNS)
+        write_json(manifest.to_dict(orient="records"), processed_dir / "manifest.json")
     return manifest
 
 
