@@ -99,7 +99,8 @@ def test_a_pieces_fel_csv_rows_are_what_excel_csv_writes_for_awkward_texts():
     from jamlib.files import excel_csv
 
     texts = ['vanlig text', 'med "citat"', 'semi;kolon', 'rad\nbrytning', 'vagn\rretur', '=1+1', '+46', '@SUM(A1)',
-             '-2,5', '-x', '', None, 'å ä ö – 1 234', '"', ';', ' ledande blank', '\t=tab', 'a\r\n=b']
+             '-2,5', '-x', '', None, 'å ä ö – 1 234', '"', ';', ' ledande blank', '\t=tab', 'a\r\n=b',
+             'allt "på"; en\ngång', '""']
     n = len(texts)
     failures = pd.DataFrame({
         "source": ["kolada/data_U1.json"] * n, "file": [t if t is not None else "f.csv" for t in texts],

@@ -164,31 +164,43 @@ def _failure_table(failures: pd.DataFrame):
     return pa.Table.from_arrays(arrays, names=_FAILURE_SCHEMA_COLUMNS)
 
 
+_CSV_SPECIAL = (";", '"', "\r", "\n")
+
+
+def _csv_fields(cells: list[str]) -> list[str]:
+    """Texts as CSV fields the way :mod:`csv` writes them with ``QUOTE_MINIMAL``: quoted, with inner quotes
+    doubled, only when they hold ``;``, a quote or a line break."""
+    together = "\0".join(cells)
+    if not any(special in together for special in _CSV_SPECIAL):  # the usual case: one scan of the column
+        return cells
+    return ['"' + c.replace('"', '""') + '"' if any(special in c for special in _CSV_SPECIAL) else c for c in cells]
+
+
 def _failure_csv_rows(table) -> bytes:
     """A piece's failures (its ``.fel.parquet`` table) as the rows of ``fel.csv``: no BOM, no header.
 
     The bytes are those :func:`jamlib.files.excel_csv` writes for the same rows after its header (every text
-    through :func:`jamlib.files.safe_cell`, ``;`` between fields, CRLF, quotes only where needed): the failure
-    table holds only texts and one whole-number column, so :mod:`csv`, which pandas itself writes with, gives
-    them straight from the Arrow columns, without a data frame. ``tests/test_ingest_store.py`` compares the two.
+    through :func:`jamlib.files.safe_cell`, ``;`` between fields, CRLF, quotes only where needed, missing
+    cells empty): the failure table holds only texts and one whole-number column, so the fields are joined
+    straight from the Arrow columns, without a data frame or number formatting. ``tests/test_ingest_store.py``
+    compares the two on awkward texts.
 
     Each piece's rows are made once, where the piece is validated (in parallel, and reused while the
     source file is unchanged); ``fel.csv`` is then the header and these rows one piece after the other,
     which costs no more than copying bytes, even with millions of warnings.
     """
-    import csv
-    import io
-
     from jamlib.files import safe_cells
 
+    if not table.num_rows:
+        return b""
     columns = []
     for name in table.column_names:
         cells = table.column(name).to_pylist()
-        columns.append(["" if c is None else str(c) for c in cells] if name == "row" else safe_cells(cells))
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, delimiter=";", quotechar='"', doublequote=True, quoting=csv.QUOTE_MINIMAL,
-               lineterminator="\r\n").writerows(zip(*columns))
-    return buffer.getvalue().encode("utf-8")
+        if name == "row":
+            columns.append(["" if c is None else str(c) for c in cells])
+        else:
+            columns.append(_csv_fields(["" if c is None else c for c in safe_cells(cells)]))
+    return ("\r\n".join(map(";".join, zip(*columns))) + "\r\n").encode("utf-8")
 
 
 def _failure_csv_path(failures_path: Path) -> Path:
