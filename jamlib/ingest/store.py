@@ -97,13 +97,16 @@ def _slug(relative: Path) -> str:
     return "__".join(relative.with_suffix("").parts) + relative.suffix.replace(".", "_")
 
 
-def _counts(failures: pd.DataFrame, severity: str) -> dict[str, int]:
-    """Failures per rule of one severity, most frequent first (ties in the order found), as ``value_counts``."""
-    found: dict[str, int] = {}
-    for level, rule in zip(failures["severity"].tolist(), failures["rule"].tolist()):
-        if level == severity:
-            found[str(rule)] = found.get(str(rule), 0) + 1
-    return dict(sorted(found.items(), key=lambda item: -item[1]))  # sorted() is stable
+def _counts_by_severity(failures: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Failures per rule for each severity, most frequent first (ties in the order found), as ``value_counts``
+    gives them; one pass over the failures (a Kolada file has thousands of warnings)."""
+    found: dict[tuple[str, str], int] = {}
+    for pair in zip(failures["severity"].tolist(), map(str, failures["rule"].tolist())):
+        found[pair] = found.get(pair, 0) + 1
+    counts: dict[str, dict[str, int]] = {}
+    for (severity, rule), number in sorted(found.items(), key=lambda item: -item[1]):  # sorted() is stable
+        counts.setdefault(severity, {})[rule] = number
+    return counts
 
 
 # --------------------------------------------------------------------------- Arrow schemas
@@ -336,6 +339,7 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
     failure_table = _failure_table(failures)
     _write_arrow(failure_table, failures_path)
     _write_failure_csv_rows(failures_path, failure_table)
+    counts = _counts_by_severity(result.failures)
     entry = {
         "path": str(relative),
         "kind": result.kind,
@@ -346,9 +350,9 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
         "errors": int((result.failures["severity"] == "fel").sum()),
         "warnings": int((result.failures["severity"] == "varning").sum()),
         "summary": result.summary,
-        "errors_by_rule": _counts(result.failures, "fel"),
-        "warnings_by_rule": _counts(result.failures, "varning"),
-        "removed_by_rule": _counts(result.failures, "info"),
+        "errors_by_rule": counts.get("fel", {}),
+        "warnings_by_rule": counts.get("varning", {}),
+        "removed_by_rule": counts.get("info", {}),
         "normalisations": result.normalisations.to_dict(orient="records"),
         "notes": result.notes,
         "reshaping": result.reshaping,
