@@ -113,8 +113,6 @@ def _shape_error(path: Path, message: str) -> DataFileError:
                          str(path))
 
 
-_CONTROL_BYTES = bytes(range(32))
-
 #: Deepest nesting of lists and objects read; a Kolada file has 5 (file, values, record, values, entry).
 MAX_DEPTH = 32
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -160,8 +158,8 @@ def _arrow_columns(raw: bytes) -> tuple | None:
     """
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     body = body.strip(b" \t\r\n")
-    if (not body.startswith(b"{") or len(body) > 2**31 - 2 or b"\\u" in body
-            or len(body.translate(None, _CONTROL_BYTES)) != len(body)):
+    if (not body.startswith(b"{") or len(body) > 2**31 - 2 or (b"\\" in body and b"\\u" in body)
+            or int(np.frombuffer(body, dtype=np.uint8).min()) < 0x20):  # a control character
         return None
     import pyarrow as pa
     import pyarrow.compute as pc

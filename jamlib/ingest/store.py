@@ -239,11 +239,16 @@ def _append_failure_rows(source: _Source, handle) -> None:
         shutil.copyfileobj(piece, handle, 1 << 20)
 
 
-def _write_arrow(table, path: Path) -> None:
+def _write_piece(table, path: Path) -> None:
+    """Write one source file's piece (its rows or its failures) under ``delar/``.
+
+    Without column statistics: pieces are only ever read whole by jamlib, never filtered, so the minimum
+    and maximum of every text column would cost time on every file and serve nobody.
+    """
     import pyarrow.parquet as pq
 
     with atomic_write(path, "wb") as handle:
-        pq.write_table(table, handle)
+        pq.write_table(table, handle, write_statistics=False)
 
 
 # --------------------------------------------------------------------------- one source file
@@ -331,13 +336,13 @@ def _ingest_one(path: Path, raw_dir: Path, processed_dir: Path, options: dict,
     table = None
     if result.kind in SCHEMAS and len(result.data):
         table = _to_arrow(result.data, result.kind)
-        _write_arrow(table, parts_path)
+        _write_piece(table, parts_path)
     elif parts_path.exists():
         parts_path.unlink()
     failures = result.failures.copy()
     failures.insert(0, "source", str(relative))
     failure_table = _failure_table(failures)
-    _write_arrow(failure_table, failures_path)
+    _write_piece(failure_table, failures_path)
     _write_failure_csv_rows(failures_path, failure_table)
     counts = _counts_by_severity(result.failures)
     entry = {
