@@ -74,8 +74,11 @@ def _decode(path: Path, raw: bytes) -> str:
 class _Distinct:
     """A value per record, worked on once per distinct value (a file repeats few codes, KPIs and years)."""
 
-    def __init__(self, per_record: list) -> None:
-        codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
+    def __init__(self, per_record: list | tuple[np.ndarray, list]) -> None:
+        if isinstance(per_record, tuple):  # (codes, distinct values) as the Arrow reader factorised them
+            codes, uniques = per_record
+        else:
+            codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
         self.uniques = [*uniques, None]  # the missing value last
         self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
 
@@ -154,7 +157,9 @@ def _arrow_columns(raw: bytes) -> tuple | None:
     -------
     tuple or None
         ``(next_page, kpi, municipality, period, counts, genders, numbers, deleted)``: the first four per
-        record (Python lists), the rest per entry (NumPy arrays).
+        record, each as ``(codes, distinct values)`` in the order found, as :func:`pandas.factorize` gives them
+        (missing: code -1); the rest per entry: the genders as a categorical with sorted categories, as
+        ``pandas.Categorical`` makes it, and NumPy arrays.
     """
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     body = body.strip(b" \t\r\n")
@@ -203,7 +208,7 @@ def _arrow_columns(raw: bytes) -> tuple | None:
     entries = values.flatten()
     if entries.null_count or len(entries) != int(counts.sum()):
         return None
-    genders = pc.struct_field(entries, "gender").to_numpy(zero_copy_only=False)
+    genders = _sorted_categorical(*_factorised(pc.struct_field(entries, "gender")))
     if "value" in entry_types:
         numbers = pc.cast(pc.struct_field(entries, "value"), pa.float64()).to_numpy(zero_copy_only=False)
     else:
@@ -215,8 +220,23 @@ def _arrow_columns(raw: bytes) -> tuple | None:
         deleted = pc.struct_field(entries, "isdeleted").fill_null(False).to_numpy(zero_copy_only=False)
     else:
         deleted = np.zeros(len(entries), dtype=bool)
-    return (next_page, kpi.to_pylist(), code.to_pylist(), period.to_pylist(), counts, genders,
+    return (next_page, _factorised(kpi), _factorised(code), _factorised(period), counts, genders,
             np.asarray(numbers, dtype="float64"), np.asarray(deleted, dtype=bool))
+
+
+def _factorised(array) -> tuple[np.ndarray, list]:
+    """An Arrow array as ``(codes, distinct values)``: the values in the order found, missing as code -1."""
+    encoded = array.dictionary_encode()
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64"), encoded.dictionary.to_pylist()
+
+
+def _sorted_categorical(codes: np.ndarray, uniques: list) -> pd.Categorical:
+    """What ``pandas.Categorical(values)`` gives, from the values factorised in the order found."""
+    order = sorted(range(len(uniques)), key=uniques.__getitem__)
+    new_code = np.empty(len(uniques) + 1, dtype="int64")
+    new_code[order] = np.arange(len(uniques))
+    new_code[-1] = -1  # missing stays missing (code -1 picks the last place)
+    return pd.Categorical.from_codes(new_code[codes], categories=[uniques[i] for i in order])
 
 
 def read_kolada_json(path: str | Path) -> RawTable:
@@ -370,7 +390,7 @@ def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
         "indikator": kpi.categorical(kpi_texts, counts),
         "indikatornamn": kpi.categorical([titles.get(k) for k in kpi_texts], counts),
         "period": _Distinct(period_raw).categorical(None, counts, _value_text),
-        "kön": pd.Categorical(genders),
+        "kön": genders if isinstance(genders, pd.Categorical) else pd.Categorical(genders),
         "värde": numbers,
         "enhet": kpi.categorical([KPI_CURATED.get(k, {}).get("unit") for k in kpi_texts], counts),
         "polaritet": kpi.categorical([KPI_CURATED.get(k, {}).get("polarity", "okänd") for k in kpi_texts], counts),
@@ -378,7 +398,7 @@ def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
     }
     table = pd.DataFrame(columns)
     table[FILE] = path.name
-    table[ROW] = np.repeat(np.arange(1, len(kpi_raw) + 1, dtype="int64"), counts)
+    table[ROW] = np.repeat(np.arange(1, len(counts) + 1, dtype="int64"), counts)
     frame = table[~deleted].reset_index(drop=True)
     removed = table[deleted].reset_index(drop=True)
     removed["_reason"] = "raderad i Kolada (isdeleted)"
