@@ -130,9 +130,16 @@ def test_other_options_or_other_validating_code_validate_again(collection, monke
     assert len(read) == every
 
 
-def test_several_processes_give_the_same_outputs_as_one(tmp_path):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_several_processes_give_the_same_outputs_as_one(tmp_path, monkeypatch, start):
+    """Two worker processes, forked (Linux, macOS) or started anew (Windows: no os.fork; the validated rows come
+    back to the main process pickled), write the same tables, fel.csv and manifest as one process."""
+    import os
+
     one, two = tmp_path / "en", tmp_path / "två"
     ingest_folder(RAW, one, workers=1)
+    if start == "spawn":
+        monkeypatch.delattr(os, "fork", raising=False)
     ingest_folder(RAW, two, workers=2)
     mine, theirs = _outputs(one), _outputs(two)
     for name, table in theirs[0].items():
