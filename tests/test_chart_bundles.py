@@ -193,3 +193,72 @@ def test_jam_batch_reports_draw_their_charts_from_the_spec_without_a_static_imag
     assert len(bundles) == 2 and not any(SVG_MIME in b for b in bundles)
     page = (tmp_path / "mentorer.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<figure[^>]*class="jam-chart"', page)) == 2 and "vegaEmbed" in page
+
+
+# --------------------------------------------------------------------------- the cache of static images
+
+
+def _two_charts():
+    frame = pd.DataFrame({"period": ["2020", "2021"], "value_K": [61.0, 64.0], "value_M": [58.0, 57.0]})
+    changed = frame.assign(value_M=[58.0, 59.0])  # one value differs: another picture
+    return (charts.gap_chart(frame, "Nöjda brukare").to_dict(), charts.gap_chart(changed, "Nöjda brukare").to_dict())
+
+
+def _drawn_fresh(spec):
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    return vl_convert.vegalite_to_svg(spec, vl_version=_vega.vegalite_version(), allowed_base_urls=[])
+
+
+def test_a_chart_drawn_once_is_taken_from_the_cache_the_next_time(tmp_path, monkeypatch):
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    spec, _ = _two_charts()
+    first = _vega.svg(spec)
+    assert first == _drawn_fresh(spec)
+    assert len(list((tmp_path / "svg").glob("*.svg"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("drawn again although cached")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    assert _vega.svg(spec) == first
+
+
+def test_a_cached_image_is_never_shown_for_another_chart_and_a_damaged_one_is_drawn_again(tmp_path, monkeypatch):
+    import hashlib
+
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    spec, other = _two_charts()
+    drawn = _vega.svg(spec)
+    (cached,) = (tmp_path / "svg").glob("*.svg")
+    # the other chart's cache file holds this chart's picture (as a hash collision would): not used
+    key, other_key = (_vega._cache_key(s, _vega.vegalite_version(), vl_convert.__version__) for s in (spec, other))
+    other_file = cached.with_name(hashlib.sha256(other_key).hexdigest() + ".svg")
+    other_file.write_bytes(cached.read_bytes())
+    assert _vega.svg(other) == _drawn_fresh(other) != drawn
+    # damaged: one byte of the picture changed, or the file cut short; drawn again and the file rewritten
+    for damage in (lambda b: b[:-40] + bytes([b[-40] ^ 1]) + b[-39:], lambda b: b[: len(b) // 2], lambda b: b""):
+        cached.write_bytes(damage(cached.read_bytes()))
+        assert _vega.svg(spec) == drawn
+        assert _vega._read_cached(cached, key) == drawn
+
+
+def test_an_empty_jamlib_cache_switches_the_cache_off(tmp_path, monkeypatch):
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    spec, _ = _two_charts()
+    assert _vega.svg(spec) == _drawn_fresh(spec)
+    assert not any(tmp_path.rglob("*.svg"))

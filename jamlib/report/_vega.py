@@ -14,14 +14,27 @@ for ever. This module remembers which process started the runtime:
 
 Rendering never reads anything from the network or the disk
 (``allowed_base_urls=[]``): a chart can only show the data it carries.
+
+Drawn SVGs are kept in the per-user cache (:func:`jamlib.files.user_cache_folder`,
+folder ``svg``), so that a notebook run again, after a kernel restart or by every
+participant of a course on the same computer, does not draw the same charts again
+(about 0,1–0,2 s a chart, and about a second to start vl-convert's runtime). A
+cached SVG is used only for exactly the same specification, Vega-Lite version
+and vl-convert version: the file holds those bytes and is compared with them in
+full, and a checksum over the file rejects a damaged one, which is then drawn and
+written again. Writing is atomic; a cache that cannot be read or written is
+simply not used.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 from jamlib.errors import JamlibError
 
@@ -83,8 +96,95 @@ def svg(spec: dict) -> str | None:
     import vl_convert
 
     version = vegalite_version()
+    key = _cache_key(spec, version, vl_convert.__version__)
+    path = _cache_path(key)
+    if path is not None:
+        cached = _read_cached(path, key)
+        if cached is not None:
+            return cached
     _start()
-    return vl_convert.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
+    drawn = vl_convert.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
+    if path is not None:
+        _write_cached(path, key, drawn)
+    return drawn
+
+
+# --------------------------------------------------------------------------- the SVG cache
+
+_MAGIC = b"jamlib-svg 1\n"
+_DIGEST = 32  # bytes of a SHA-256
+#: At most this many cached SVGs; beyond it, the least recently used half is removed.
+_CACHE_LIMIT = 2000
+
+
+def _cache_key(spec: dict, vl_version: str, converter_version: str) -> bytes | None:
+    """The exact bytes a cached SVG must have been drawn from (``None``: not cacheable)."""
+    try:
+        text = json.dumps(spec, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError):  # something only vl-convert itself can judge
+        return None
+    return f"vl-convert {converter_version}\nvega-lite {vl_version}\n{text}".encode("utf-8")
+
+
+def _cache_path(key: bytes | None) -> Path | None:
+    from jamlib.files import user_cache_folder
+
+    if key is None:
+        return None
+    try:
+        folder = user_cache_folder("svg")
+    except (OSError, RuntimeError):  # no home folder
+        return None
+    return None if folder is None else folder / (hashlib.sha256(key).hexdigest() + ".svg")
+
+
+def _read_cached(path: Path, key: bytes) -> str | None:
+    """The SVG cached at ``path`` for exactly ``key``, or ``None`` (missing, damaged or another key)."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + _DIGEST
+    if not content.startswith(_MAGIC) or hashlib.sha256(content[head:]).digest() != content[len(_MAGIC):head]:
+        return None
+    body = content[head:]
+    length = int.from_bytes(body[:8], "big")
+    if body[8:8 + length] != key:
+        return None
+    try:
+        drawn = body[8 + length:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        os.utime(path)  # recently used: kept when the cache is trimmed
+    except OSError:
+        pass
+    return drawn
+
+
+def _write_cached(path: Path, key: bytes, drawn: str) -> None:
+    """Keep ``drawn`` for ``key`` at ``path``, atomically; a cache that cannot be written is not an error."""
+    from jamlib.files import atomic_write
+
+    body = len(key).to_bytes(8, "big") + key + drawn.encode("utf-8")
+    try:
+        with atomic_write(path) as handle:
+            handle.write(_MAGIC + hashlib.sha256(body).digest() + body)
+        _trim(path.parent)
+    except (OSError, JamlibError):
+        pass
+
+
+def _trim(folder: Path) -> None:
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".svg")]
+    if len(entries) <= _CACHE_LIMIT:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime)
+    for entry in entries[: len(entries) // 2]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 _BUNDLE_SCRIPT = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle(vl_version=sys.argv[1]).encode('utf-8'))"
