@@ -175,7 +175,9 @@ os.waitpid(pid, 0)
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork finns inte på den här plattformen")
 def test_a_process_forked_after_vl_convert_started_shows_the_chart_without_waiting_for_ever():
-    done = subprocess.run([sys.executable, "-c", _FORK_CHECK], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    # without the chart cache, so that the parent surely starts vl-convert's runtime before the fork
+    done = subprocess.run([sys.executable, "-c", _FORK_CHECK], capture_output=True, text=True, timeout=180, cwd=ROOT,
+                          env={**os.environ, "JAMLIB_CACHE": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{sorted([VEGALITE_MIME, 'text/plain'])} True"
 
@@ -262,3 +264,19 @@ def test_an_empty_jamlib_cache_switches_the_cache_off(tmp_path, monkeypatch):
     spec, _ = _two_charts()
     assert _vega.svg(spec) == _drawn_fresh(spec)
     assert not any(tmp_path.rglob("*.svg"))
+
+
+def test_the_offline_vega_bundle_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    built = _vega.javascript_bundle()
+    assert "vegaEmbed" in built and len(list((tmp_path / "vega").glob("*.js"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("built again although cached")
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", refuse)
+    assert _vega.javascript_bundle() == built

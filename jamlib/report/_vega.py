@@ -23,7 +23,8 @@ cached SVG is used only for exactly the same specification, Vega-Lite version
 and vl-convert version: the file holds those bytes and is compared with them in
 full, and a checksum over the file rejects a damaged one, which is then drawn and
 written again. Writing is atomic; a cache that cannot be read or written is
-simply not used.
+simply not used. The offline Vega bundle (:func:`javascript_bundle`, 1–3 s to build)
+is kept the same way, in the folder ``vega``.
 """
 
 from __future__ import annotations
@@ -97,23 +98,19 @@ def svg(spec: dict) -> str | None:
 
     version = vegalite_version()
     key = _cache_key(spec, version, vl_convert.__version__)
-    path = _cache_path(key)
-    if path is not None:
-        cached = _read_cached(path, key)
-        if cached is not None:
-            return cached
-    _start()
-    drawn = vl_convert.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
-    if path is not None:
-        _write_cached(path, key, drawn)
-    return drawn
+
+    def draw() -> str:
+        _start()
+        return vl_convert.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
+
+    return _cached("svg", ".svg", key, draw)
 
 
-# --------------------------------------------------------------------------- the SVG cache
+# --------------------------------------------------------------------------- the cache
 
-_MAGIC = b"jamlib-svg 1\n"
+_MAGIC = b"jamlib-cache 1\n"
 _DIGEST = 32  # bytes of a SHA-256
-#: At most this many cached SVGs; beyond it, the least recently used half is removed.
+#: At most this many files in a cache folder; beyond it, the least recently used half is removed.
 _CACHE_LIMIT = 2000
 
 
@@ -126,20 +123,33 @@ def _cache_key(spec: dict, vl_version: str, converter_version: str) -> bytes | N
     return f"vl-convert {converter_version}\nvega-lite {vl_version}\n{text}".encode("utf-8")
 
 
-def _cache_path(key: bytes | None) -> Path | None:
+def _cache_path(folder_name: str, suffix: str, key: bytes | None) -> Path | None:
     from jamlib.files import user_cache_folder
 
     if key is None:
         return None
     try:
-        folder = user_cache_folder("svg")
+        folder = user_cache_folder(folder_name)
     except (OSError, RuntimeError):  # no home folder
         return None
-    return None if folder is None else folder / (hashlib.sha256(key).hexdigest() + ".svg")
+    return None if folder is None else folder / (hashlib.sha256(key).hexdigest() + suffix)
+
+
+def _cached(folder_name: str, suffix: str, key: bytes | None, make) -> str:
+    """What ``make()`` returns for ``key``: from the cache folder ``folder_name`` if it holds it, else made and kept."""
+    path = _cache_path(folder_name, suffix, key)
+    if path is not None:
+        found = _read_cached(path, key)
+        if found is not None:
+            return found
+    made = make()
+    if path is not None:
+        _write_cached(path, key, made)
+    return made
 
 
 def _read_cached(path: Path, key: bytes) -> str | None:
-    """The SVG cached at ``path`` for exactly ``key``, or ``None`` (missing, damaged or another key)."""
+    """The text cached at ``path`` for exactly ``key``, or ``None`` (missing, damaged or another key)."""
     try:
         content = path.read_bytes()
     except OSError:
@@ -170,13 +180,13 @@ def _write_cached(path: Path, key: bytes, drawn: str) -> None:
     try:
         with atomic_write(path) as handle:
             handle.write(_MAGIC + hashlib.sha256(body).digest() + body)
-        _trim(path.parent)
+        _trim(path.parent, path.suffix)
     except (OSError, JamlibError):
         pass
 
 
-def _trim(folder: Path) -> None:
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".svg")]
+def _trim(folder: Path, suffix: str) -> None:
+    entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
     if len(entries) <= _CACHE_LIMIT:
         return
     entries.sort(key=lambda e: e.stat().st_mtime)
@@ -191,14 +201,23 @@ _BUNDLE_SCRIPT = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.jav
 
 
 def javascript_bundle() -> str:
-    """Vega, Vega-Lite (the version Altair writes) and vega-embed as one script, for pages without network."""
-    version = vegalite_version()
-    if runtime_usable():
-        import vl_convert
+    """Vega, Vega-Lite (the version Altair writes) and vega-embed as one script, for pages without network.
 
-        _start()
-        return vl_convert.javascript_bundle(vl_version=version)
-    done = subprocess.run([sys.executable, "-c", _BUNDLE_SCRIPT, version], capture_output=True, timeout=300)
-    if done.returncode != 0:
-        raise JamlibError("Vega-biblioteken kunde inte byggas: " + done.stderr.decode("utf-8", "replace")[-300:])
-    return done.stdout.decode("utf-8")
+    Kept in the cache like the SVGs (folder ``vega``, one file per Vega-Lite and vl-convert version):
+    building it costs 1–3 s per ``jam batch`` or HTML export.
+    """
+    import vl_convert
+
+    version = vegalite_version()
+
+    def build() -> str:
+        if runtime_usable():
+            _start()
+            return vl_convert.javascript_bundle(vl_version=version)
+        done = subprocess.run([sys.executable, "-c", _BUNDLE_SCRIPT, version], capture_output=True, timeout=300)
+        if done.returncode != 0:
+            raise JamlibError("Vega-biblioteken kunde inte byggas: " + done.stderr.decode("utf-8", "replace")[-300:])
+        return done.stdout.decode("utf-8")
+
+    key = f"vl-convert {vl_convert.__version__}\nvega-lite {version}\njavascript bundle\n".encode("utf-8")
+    return _cached("vega", ".js", key, build)
