@@ -122,8 +122,9 @@ def generate(folder: Path, target: int) -> tuple[int, int]:
 CPU: dict[tuple, float] = {}
 
 
-def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Run a command; return (wall seconds, peak resident memory in MB, exit code).
+def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, int]:
+    """Run a command; return (wall seconds, peak resident memory in MB, exit code); stop on any exit code not in ``ok``.
 
     The CPU seconds it used (user + system, its worker processes included) are kept in :data:`CPU`.
     ``env`` adds to (or, with an empty value, sets empty) this process's environment.
@@ -135,7 +136,7 @@ def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None 
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
+    if process.returncode not in ok:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
     CPU[tuple(command)] = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / 1024, process.returncode
@@ -309,7 +310,7 @@ def bench_store(work: Path, before: str | None = None) -> None:
     }
     for label in ("indicator notebook, papermill `--engine jamlib`, warm chart cache",
                   "indicator notebook, `jam batch --org 1780`, warm cache (the page's Vega bundle)"):
-        run(commands[label][0], env={"JAMLIB_CACHE": warm_cache})  # fills the warm cache
+        run(commands[label][0], env={"JAMLIB_CACHE": warm_cache}, ok=(0,))  # fills the warm cache
     trees = {"now": None}
     if before:
         trees = {before: _tree_of(before, work), "now": None}
@@ -323,7 +324,7 @@ def bench_store(work: Path, before: str | None = None) -> None:
                 env = dict(environment()) if environment else {}
                 if tree is not None:
                     env["PYTHONPATH"] = str(tree)
-                seconds, _, _ = run(command, env=env or None)
+                seconds, _, _ = run(command, env=env or None, ok=(0,))  # a failed notebook is no result
                 walls.setdefault((tree_name, label), []).append(seconds)
                 cpus.setdefault((tree_name, label), []).append(CPU[tuple(command)])
     print(f"\n## From the processed store (bundled data, median of 3 runs{', alternated' if before else ''})\n")
