@@ -285,6 +285,8 @@ def user_cache_folder(name: str) -> Path | None:
     value switches the cache off), otherwise the platform's cache folder:
     ``%LOCALAPPDATA%\\jamlib\\Cache`` on Windows, ``~/Library/Caches/jamlib`` on macOS and
     ``$XDG_CACHE_HOME/jamlib`` (``~/.cache/jamlib``) elsewhere. The folder is not created here.
+    What is in it ends up in notebooks and HTML reports (images, the Vega script), so it must be a
+    folder only its user can write, as these are; never point ``JAMLIB_CACHE`` at a shared folder.
     """
     chosen = os.environ.get(CACHE_ENV)
     if chosen is not None:
