@@ -278,8 +278,10 @@ def bench_store(work: Path, before: str | None = None) -> None:
     kolada = str(data / "raw" / "kolada")
     out = work / "bundled" / "out.ipynb"
     notebook = str(ROOT / "notebooks" / "indikatorrapport.ipynb")
+    # Run from the copied data (its data/raw/organisations is the notebook's default), never from the repository:
+    # `python -m` and a kernel put their working folder first on sys.path, before PYTHONPATH (--before).
     papermill = [python, "-m", "papermill", notebook, str(out), "-p", "kommunkod", "1780", "-p", "datamapp", kolada,
-                 "-p", "interaktiv", "False", "--no-progress-bar", "--cwd", str(ROOT)]
+                 "-p", "interaktiv", "False", "--no-progress-bar", "--cwd", str(data.parent)]
     batch = [python, "-m", "jamlib.cli", "batch", notebook, "--org", "1780", "--workers", "1",
              "--out", str(work / "bundled" / "batch"), "-p", f"datamapp={kolada}"]
     caches = work / "bundled" / "caches"
@@ -310,7 +312,7 @@ def bench_store(work: Path, before: str | None = None) -> None:
     }
     for label in ("indicator notebook, papermill `--engine jamlib`, warm chart cache",
                   "indicator notebook, `jam batch --org 1780`, warm cache (the page's Vega bundle)"):
-        run(commands[label][0], env={"JAMLIB_CACHE": warm_cache}, ok=(0,))  # fills the warm cache
+        run(commands[label][0], cwd=data.parent, env={"JAMLIB_CACHE": warm_cache}, ok=(0,))  # fills the warm cache
     trees = {"now": None}
     if before:
         trees = {before: _tree_of(before, work), "now": None}
@@ -324,7 +326,7 @@ def bench_store(work: Path, before: str | None = None) -> None:
                 env = dict(environment()) if environment else {}
                 if tree is not None:
                     env["PYTHONPATH"] = str(tree)
-                seconds, _, _ = run(command, env=env or None, ok=(0,))  # a failed notebook is no result
+                seconds, _, _ = run(command, cwd=data.parent, env=env or None, ok=(0,))  # a failed run is no result
                 walls.setdefault((tree_name, label), []).append(seconds)
                 cpus.setdefault((tree_name, label), []).append(CPU[tuple(command)])
     print(f"\n## From the processed store (bundled data, median of 3 runs{', alternated' if before else ''})\n")
