@@ -18,7 +18,11 @@
    one run of ``notebooks/indikatorrapport.ipynb`` (papermill with jamlib's in-process
    engine, papermill with a Jupyter kernel, and ``jam batch --org 1780``, which also
    exports the HTML report), each as a ratio to
-   ``python -c "import pandas"`` timed in the same run (median of three).
+   ``python -c "import pandas"`` timed in the same run (median of three). The papermill
+   runs are timed with an empty chart cache (``JAMLIB_CACHE``: a new empty folder per run,
+   "cold") and again with the cache a previous run filled ("warm"). ``--store-only``
+   times only this part; ``--before REF`` also times the same commands with jamlib of the
+   git commit ``REF`` (its files on ``PYTHONPATH``), alternated with the working tree's.
 
 Targets (issue 9): at least 1 million values per second validated; 30 million values in
 at most 2 minutes and 8 GB; ``jam gaps`` and a notebook run at most 3× ``import pandas``.
@@ -29,6 +33,7 @@ Usage::
     python bench/bench_ingest.py --quick    # 1 million values
     python bench/bench_ingest.py --sizes 3 --work /tmp/jam-bench
     python bench/bench_ingest.py --sizes 1 --skip-store --compare-validation d82cf83   # validation.py then and now
+    python bench/bench_ingest.py --store-only --before 77a31f6   # notebook runs then and now, same run
 """
 
 from __future__ import annotations
@@ -117,18 +122,21 @@ def generate(folder: Path, target: int) -> tuple[int, int]:
 CPU: dict[tuple, float] = {}
 
 
-def run(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """Run a command; return (wall seconds, peak resident memory in MB, exit code).
+def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, int]:
+    """Run a command; return (wall seconds, peak resident memory in MB, exit code); stop on any exit code not in ``ok``.
 
     The CPU seconds it used (user + system, its worker processes included) are kept in :data:`CPU`.
+    ``env`` adds to (or, with an empty value, sets empty) this process's environment.
     """
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, **env} if env else None)
     error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
+    if process.returncode not in ok:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
     CPU[tuple(command)] = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / 1024, process.returncode
@@ -200,10 +208,6 @@ def compare_validation(ref: str, folder: Path, rounds: int) -> None:
           f"**{_n(result['before'] / result['after'], 2)}×**.")
 
 
-def median_run(command: list[str], times: int = 3, cwd: Path | None = None) -> float:
-    return statistics.median(run(command, cwd)[0] for _ in range(times))
-
-
 def _load() -> str:
     try:
         return "load average " + " ".join(f"{x:.1f}".replace(".", ",") for x in os.getloadavg())
@@ -251,7 +255,21 @@ def bench_size(millions: float, work: Path, compare: str | None = None) -> None:
     print(f"({_load()})", flush=True)
 
 
-def bench_store(work: Path) -> None:
+def _tree_of(ref: str, work: Path) -> Path:
+    """The files of git commit ``ref`` (for ``PYTHONPATH``), extracted once into ``work``."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref], check=True, capture_output=True,
+                            text=True).stdout.strip()
+    tree = work / f"jamlib-{commit}"
+    if not (tree / "jamlib" / "__init__.py").exists():
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "jamlib"], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def bench_store(work: Path, before: str | None = None) -> None:
     python = sys.executable
     data = work / "bundled" / "data"
     shutil.rmtree(data.parent, ignore_errors=True)
@@ -260,28 +278,70 @@ def bench_store(work: Path) -> None:
     kolada = str(data / "raw" / "kolada")
     out = work / "bundled" / "out.ipynb"
     notebook = str(ROOT / "notebooks" / "indikatorrapport.ipynb")
+    # Run from the copied data (its data/raw/organisations is the notebook's default), never from the repository:
+    # `python -m` and a kernel put their working folder first on sys.path, before PYTHONPATH (--before).
     papermill = [python, "-m", "papermill", notebook, str(out), "-p", "kommunkod", "1780", "-p", "datamapp", kolada,
-                 "-p", "interaktiv", "False", "--no-progress-bar", "--cwd", str(ROOT)]
-    commands = {
-        "`python -c \"import pandas\"` (the yardstick)": [python, "-c", "import pandas"],
-        "`jam gaps --org 1780` from the processed store": [python, "-m", "jamlib.cli", "gaps", "--org", "1780",
-                                                           "--data", kolada],
-        "indicator notebook, papermill `--engine jamlib` (one process)": [*papermill, "--engine", "jamlib"],
-        "indicator notebook, papermill with a Jupyter kernel": papermill,
-        "indicator notebook, `jam batch --org 1780` (run and exported to HTML)": [
-            python, "-m", "jamlib.cli", "batch", notebook, "--org", "1780", "--workers", "1",
-            "--out", str(work / "bundled" / "batch"), "-p", f"datamapp={kolada}"],
+                 "-p", "interaktiv", "False", "--no-progress-bar", "--cwd", str(data.parent)]
+    batch = [python, "-m", "jamlib.cli", "batch", notebook, "--org", "1780", "--workers", "1",
+             "--out", str(work / "bundled" / "batch"), "-p", f"datamapp={kolada}"]
+    caches = work / "bundled" / "caches"
+    shutil.rmtree(caches, ignore_errors=True)
+    warm_cache = str(caches / "warm")
+
+    caches.mkdir(parents=True)
+
+    def cold() -> dict[str, str]:  # a new, empty chart cache for every run
+        return {"JAMLIB_CACHE": tempfile.mkdtemp(dir=caches)}
+
+    # label -> (command, environment for each run; None: as it is)
+    commands: dict[str, tuple[list[str], object]] = {
+        "`python -c \"import pandas\"` (the yardstick)": ([python, "-c", "import pandas"], None),
+        "`jam gaps --org 1780` from the processed store": ([python, "-m", "jamlib.cli", "gaps", "--org", "1780",
+                                                            "--data", kolada], None),
+        "indicator notebook, papermill `--engine jamlib` (one process), cold chart cache": (
+            [*papermill, "--engine", "jamlib"], cold),
+        "indicator notebook, papermill `--engine jamlib`, warm chart cache": (
+            [*papermill, "--engine", "jamlib"], lambda: {"JAMLIB_CACHE": warm_cache}),
+        "indicator notebook, papermill with a Jupyter kernel, cold chart cache": (papermill, cold),
+        "indicator notebook, papermill with a Jupyter kernel, warm chart cache": (
+            papermill, lambda: {"JAMLIB_CACHE": warm_cache}),
+        "indicator notebook, `jam batch --org 1780` (run and exported to HTML; no static images), cold cache": (
+            batch, cold),
+        "indicator notebook, `jam batch --org 1780`, warm cache (the page's Vega bundle)": (
+            batch, lambda: {"JAMLIB_CACHE": warm_cache}),
     }
-    times, cpu = {}, {}
-    for label, command in commands.items():
-        times[label] = median_run(command)
-        cpu[label] = CPU[tuple(command)]
-    yardstick = next(iter(times.values()))
-    print("\n## From the processed store (bundled data, median of 3 runs)\n")
-    print("| | wall | CPU (last run) | ratio to `import pandas` |")
-    print("| --- | --- | --- | --- |")
-    for label, seconds in times.items():
-        print(f"| {label} | {_n(seconds, 2)} s | {_n(cpu[label], 2)} s | {_n(seconds / yardstick, 2)}× |")
+    for label in ("indicator notebook, papermill `--engine jamlib`, warm chart cache",
+                  "indicator notebook, `jam batch --org 1780`, warm cache (the page's Vega bundle)"):
+        run(commands[label][0], cwd=data.parent, env={"JAMLIB_CACHE": warm_cache}, ok=(0,))  # fills the warm cache
+    trees = {"now": None}
+    if before:
+        trees = {before: _tree_of(before, work), "now": None}
+    walls: dict[tuple[str, str], list[float]] = {}
+    cpus: dict[tuple[str, str], list[float]] = {}
+    for number in range(3):  # alternated, so that a change in the machine's load falls on both trees
+        for tree_name, tree in list(trees.items())[:: 1 if number % 2 == 0 else -1]:
+            for label, (command, environment) in commands.items():
+                if tree is not None and "warm" in label:
+                    continue  # the commit before has no chart cache
+                env = dict(environment()) if environment else {}
+                if tree is not None:
+                    env["PYTHONPATH"] = str(tree)
+                seconds, _, _ = run(command, cwd=data.parent, env=env or None, ok=(0,))  # a failed run is no result
+                walls.setdefault((tree_name, label), []).append(seconds)
+                cpus.setdefault((tree_name, label), []).append(CPU[tuple(command)])
+    print(f"\n## From the processed store (bundled data, median of 3 runs{', alternated' if before else ''})\n")
+    print("| | jamlib | wall | CPU | ratio to `import pandas` (wall) | ratio (CPU) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for tree_name in trees:
+        yardstick = next(iter(commands))
+        wall0 = statistics.median(walls[(tree_name, yardstick)])
+        cpu0 = statistics.median(cpus[(tree_name, yardstick)])
+        for label in commands:
+            if (tree_name, label) not in walls:
+                continue
+            wall, cpu = statistics.median(walls[(tree_name, label)]), statistics.median(cpus[(tree_name, label)])
+            print(f"| {label} | {tree_name} | {_n(wall, 2)} s | {_n(cpu, 2)} s | {_n(wall / wall0, 2)}× | "
+                  f"{_n(cpu / cpu0, 2)}× |")
     print(f"({_load()})", flush=True)
 
 
@@ -291,6 +351,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=float, nargs="+", help="sizes in millions of values (default 1 3 30)")
     parser.add_argument("--work", type=Path, help="folder for generated data (kept for the next run)")
     parser.add_argument("--skip-store", action="store_true", help="do not time jam gaps and the notebook")
+    parser.add_argument("--store-only", action="store_true", help="time only jam gaps and the notebook")
+    parser.add_argument("--before", metavar="REF",
+                        help="also time jam gaps and the notebook with jamlib of this git commit, alternated")
     parser.add_argument("--compare-validation", metavar="REF",
                         help="also time validation.py of this git commit against the working tree's, in one process")
     args = parser.parse_args(argv)
@@ -299,7 +362,9 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"# bench_ingest: {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {_load()}", flush=True)
     if not args.skip_store:
-        bench_store(work)
+        bench_store(work, args.before)
+    if args.store_only:
+        return
     for millions in sizes:
         bench_size(millions, work, args.compare_validation)
 

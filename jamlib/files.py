@@ -7,6 +7,8 @@
   decimal comma) with no cell that a spreadsheet would run as a formula.
 * :func:`safe_filename` and :func:`inside` keep file names built from data
   (organisation names, codes) inside the output folder.
+* :func:`user_cache_folder` is the per-user folder for things jamlib can always
+  compute again (the static images of charts).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -282,3 +285,32 @@ def inside(folder: Path, name: str) -> Path:
     if folder.resolve() not in target.parents:
         raise JamlibError(f"Filnamnet {name!r} skulle hamna utanför {folder}.")
     return target
+
+
+__all__ += ["CACHE_ENV", "user_cache_folder"]
+
+#: Environment variable naming jamlib's cache folder; set to an empty value, no cache is used.
+CACHE_ENV = "JAMLIB_CACHE"
+
+
+def user_cache_folder(name: str) -> Path | None:
+    """The per-user folder ``name`` inside jamlib's cache, or ``None`` when the cache is switched off.
+
+    The cache holds only what jamlib can compute again, so deleting it is always safe.
+    Its place: the folder in the environment variable ``JAMLIB_CACHE`` if set (an empty
+    value switches the cache off), otherwise the platform's cache folder:
+    ``%LOCALAPPDATA%\\jamlib\\Cache`` on Windows, ``~/Library/Caches/jamlib`` on macOS and
+    ``$XDG_CACHE_HOME/jamlib`` (``~/.cache/jamlib``) elsewhere. The folder is not created here.
+    What is in it ends up in notebooks and HTML reports (images, the Vega script), so it must be a
+    folder only its user can write, as these are; never point ``JAMLIB_CACHE`` at a shared folder.
+    """
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen is not None:
+        return Path(chosen).expanduser() / name if chosen.strip() else None
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "jamlib" / "Cache"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches" / "jamlib"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jamlib"
+    return base / name

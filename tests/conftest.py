@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Charts drawn by the tests go to a cache of their own, not to the user's (see jamlib.report._vega).
+os.environ.setdefault("JAMLIB_CACHE", tempfile.mkdtemp(prefix="jamlib-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -175,7 +175,9 @@ os.waitpid(pid, 0)
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork finns inte på den här plattformen")
 def test_a_process_forked_after_vl_convert_started_shows_the_chart_without_waiting_for_ever():
-    done = subprocess.run([sys.executable, "-c", _FORK_CHECK], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    # without the chart cache, so that the parent surely starts vl-convert's runtime before the fork
+    done = subprocess.run([sys.executable, "-c", _FORK_CHECK], capture_output=True, text=True, timeout=180, cwd=ROOT,
+                          env={**os.environ, "JAMLIB_CACHE": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"{sorted([VEGALITE_MIME, 'text/plain'])} True"
 
@@ -193,3 +195,88 @@ def test_jam_batch_reports_draw_their_charts_from_the_spec_without_a_static_imag
     assert len(bundles) == 2 and not any(SVG_MIME in b for b in bundles)
     page = (tmp_path / "mentorer.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<figure[^>]*class="jam-chart"', page)) == 2 and "vegaEmbed" in page
+
+
+# --------------------------------------------------------------------------- the cache of static images
+
+
+def _two_charts():
+    frame = pd.DataFrame({"period": ["2020", "2021"], "value_K": [61.0, 64.0], "value_M": [58.0, 57.0]})
+    changed = frame.assign(value_M=[58.0, 59.0])  # one value differs: another picture
+    return (charts.gap_chart(frame, "Nöjda brukare").to_dict(), charts.gap_chart(changed, "Nöjda brukare").to_dict())
+
+
+def _drawn_fresh(spec):
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    return vl_convert.vegalite_to_svg(spec, vl_version=_vega.vegalite_version(), allowed_base_urls=[])
+
+
+def test_a_chart_drawn_once_is_taken_from_the_cache_the_next_time(tmp_path, monkeypatch):
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    spec, _ = _two_charts()
+    first = _vega.svg(spec)
+    assert first == _drawn_fresh(spec)
+    assert len(list((tmp_path / "svg").glob("*.svg"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("drawn again although cached")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    assert _vega.svg(spec) == first
+
+
+def test_a_cached_image_is_never_shown_for_another_chart_and_a_damaged_one_is_drawn_again(tmp_path, monkeypatch):
+    import hashlib
+
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    spec, other = _two_charts()
+    drawn = _vega.svg(spec)
+    (cached,) = (tmp_path / "svg").glob("*.svg")
+    # the other chart's cache file holds this chart's picture (as a hash collision would): not used
+    key, other_key = (_vega._cache_key(s, _vega.vegalite_version(), vl_convert.__version__) for s in (spec, other))
+    other_file = cached.with_name(hashlib.sha256(other_key).hexdigest() + ".svg")
+    other_file.write_bytes(cached.read_bytes())
+    assert _vega.svg(other) == _drawn_fresh(other) != drawn
+    # damaged: one byte of the picture changed, or the file cut short; drawn again and the file rewritten
+    for damage in (lambda b: b[:-40] + bytes([b[-40] ^ 1]) + b[-39:], lambda b: b[: len(b) // 2], lambda b: b""):
+        cached.write_bytes(damage(cached.read_bytes()))
+        assert _vega.svg(spec) == drawn
+        assert _vega._read_cached(cached, key) == drawn
+
+
+def test_an_empty_jamlib_cache_switches_the_cache_off(tmp_path, monkeypatch):
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    spec, _ = _two_charts()
+    assert _vega.svg(spec) == _drawn_fresh(spec)
+    assert not any(tmp_path.rglob("*.svg"))
+
+
+def test_the_offline_vega_bundle_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    built = _vega.javascript_bundle()
+    assert "vegaEmbed" in built and len(list((tmp_path / "vega").glob("*.js"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("built again although cached")
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", refuse)
+    assert _vega.javascript_bundle() == built

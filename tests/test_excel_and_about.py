@@ -29,6 +29,26 @@ def test_about_data_names_definition_source_direction_and_the_group_members():
     assert "ovägt" in about.loc["U23401", "Så bildas jämförelsevärdet"].lower()
 
 
+def test_about_sources_of_kolada_files_only_and_of_an_own_file_for_the_organisation():
+    from jamlib.report.about import about_sources
+
+    kolada = jamlib.load_indicator_folder(RAW / "kolada")  # no own files: no row names a file
+    report = jamlib.indicator_report(kolada, "1780", reference="liknande")
+    about = about_sources(report, kolada, [str(RAW / "kolada")]).set_index("Id")
+    assert sorted(about.index) == ["N20402", "U01421", "U21455", "U21504", "U23401"]
+    assert about.loc["N20402", "Källa"] == "Socialstyrelsen Patientregistret." and set(about["Fil"]) == {""}
+    # the same values as if from an own file of Karlstad's (no code, the organisation's name), and another's
+    own = kolada.assign(org_code=kolada["org_code"].astype(object), org_name=kolada["org_name"].astype(object),
+                        source_file=kolada["source_file"].astype(object))
+    karlstad = (own["org_code"] == "1780") & (own["indicator_id"] == "U23401")
+    other = (own["org_code"] == "0180") & (own["indicator_id"] == "N20402")
+    own.loc[karlstad | other, "org_code"] = None
+    own.loc[karlstad, "source_file"] = "karlstad_egen.csv"
+    own.loc[other, "source_file"] = "stockholm_egen.csv"
+    about = about_sources(report, own, [str(RAW / "kolada")]).set_index("Id")
+    assert about.loc["U23401", "Fil"] == "karlstad_egen.csv" and about.loc["N20402", "Fil"] == ""
+
+
 def test_workbook_keeps_numbers_as_numbers_and_hidden_values_as_text(tmp_path):
     rows = []
     for year, (k, m) in {"2020": (14, 17), "2021": (3, 23)}.items():

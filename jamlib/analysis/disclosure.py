@@ -110,16 +110,14 @@ def suppress_small_counts(
     keys = [k for k in _GROUP_KEYS if k in out.columns]
     group_ids = pd.Series(["\x1f".join(map(str, row)) for row in out[keys].itertuples(index=False, name=None)]
                           if keys else [""] * len(out), index=out.index, dtype=object)
-    for _, index in out.groupby(group_ids, sort=False).groups.items():
-        sexes = out.loc[index, "sex"]
-        hidden = set(sexes[primary.loc[index]])
-        if not hidden:
-            continue
-        # Any hidden cell in the group hides both K and M: a hidden K or M could
-        # otherwise be recovered from T and the other sex, and a hidden T from K + M.
-        for row in index:
-            if sexes.loc[row] in ("K", "M") and reason.loc[row] is None:
-                reason.loc[row] = Suppression.SECONDARY
+    # Any hidden cell in a group hides both K and M: a hidden K or M could
+    # otherwise be recovered from T and the other sex, and a hidden T from K + M.
+    if primary.any():
+        group_codes = pd.factorize(group_ids)[0]
+        hidden_groups = np.unique(group_codes[primary.to_numpy()])
+        secondary = (np.isin(group_codes, hidden_groups) & out["sex"].isin(["K", "M"]).to_numpy()
+                     & ~primary.to_numpy())
+        reason[secondary] = Suppression.SECONDARY
     suppressed = reason.notna()
     out["suppressed"] = suppressed
     out["suppression"] = reason

@@ -8,6 +8,7 @@ and how its value is formed.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from jamlib.kpis import polarity_reason
@@ -147,7 +148,10 @@ def about_sources(report: IndicatorReport, data: pd.DataFrame, folders: list) ->
     if "source_file" in data.columns and "org_name" in data.columns:
         codes = data["org_code"] if "org_code" in data.columns else pd.Series(None, index=data.index, dtype=object)
         names = data["org_name"].astype(object)
-        own = codes.isna() & names.notna() & names.map(
-            lambda n: isinstance(n, str) and (n == report.org_name or organisation_id(n) == report.org_code))
+        maybe = (codes.isna() & names.notna()).to_numpy()  # rows of own files
+        mine = {n: isinstance(n, str) and (n == report.org_name or organisation_id(n) == report.org_code)
+                for n in pd.unique(names[maybe])}  # whether a name is this organisation's: once per name
+        own = np.zeros(len(data), dtype=bool)
+        own[maybe] = np.array([mine[n] for n in names[maybe]], dtype=bool)
         files = data.loc[own, [c for c in ("indicator_id", "source_file", "source") if c in data.columns]]
     return about_data(report, metadata, fetched, files)
