@@ -255,6 +255,33 @@ def test_a_cached_image_is_never_shown_for_another_chart_and_a_damaged_one_is_dr
         assert _vega._read_cached(cached, key) == drawn
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX-ägare och rättigheter")
+def test_a_cache_folder_others_may_write_in_is_not_trusted(tmp_path, monkeypatch):
+    """A cached picture goes into reports as it is: one in a folder that other users may write in (where someone
+    could have planted it) is drawn again, and the folder jamlib makes is this user's alone."""
+    import hashlib
+
+    import vl_convert
+
+    from jamlib.report import _vega
+
+    monkeypatch.setenv("JAMLIB_CACHE", str(tmp_path))
+    spec, _ = _two_charts()
+    drawn = _vega.svg(spec)
+    folder = tmp_path / "svg"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    (cached,) = folder.glob("*.svg")
+    planted = cached.read_bytes().replace(b"</svg>", b"<script>alert(1)</script></svg>")
+    key = _vega._cache_key(spec, _vega.vegalite_version(), vl_convert.__version__)
+    body = planted[len(_vega._MAGIC) + _vega._DIGEST:]  # a planted file with a checksum that fits
+    cached.write_bytes(_vega._MAGIC + hashlib.sha256(body).digest() + body)
+    assert _vega._read_cached(cached, key) is not None and "<script>" in _vega._read_cached(cached, key)
+    os.chmod(folder, 0o777)  # others may write here: the planted file is not used
+    assert _vega._read_cached(cached, key) is None
+    assert _vega.svg(spec) == drawn and "<script>" not in _vega.svg(spec)
+    assert folder.stat().st_mode & 0o777 == 0o700  # tightened again when the picture was kept anew
+
+
 def test_an_empty_jamlib_cache_switches_the_cache_off(tmp_path, monkeypatch):
     from jamlib.report import _vega
 

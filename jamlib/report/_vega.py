@@ -148,8 +148,34 @@ def _cached(folder_name: str, suffix: str, key: bytes | None, make) -> str:
     return made
 
 
+def _private(folder: Path) -> bool:
+    """Whether only this user can have put files in ``folder`` (always true where there are no POSIX owners).
+
+    A cached picture or script goes into reports as it is, so a folder that someone else owns or may write in
+    is not trusted: what it holds is drawn again instead. On Windows the per-user cache folder
+    (``%LOCALAPPDATA%``) is private by its access rules.
+    """
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o077
+
+
+def _make_private(folder: Path) -> None:
+    """Create ``folder`` readable and writable by this user only (tighten it if this user made it looser)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if hasattr(os, "getuid") and not _private(folder) and folder.stat().st_uid == os.getuid():
+        os.chmod(folder, 0o700)
+
+
 def _read_cached(path: Path, key: bytes) -> str | None:
-    """The text cached at ``path`` for exactly ``key``, or ``None`` (missing, damaged or another key)."""
+    """The text cached at ``path`` for exactly ``key``, or ``None`` (missing, damaged, another key, or in a folder
+    that is not this user's alone)."""
+    if not _private(path.parent):
+        return None
     try:
         content = path.read_bytes()
     except OSError:
@@ -178,6 +204,7 @@ def _write_cached(path: Path, key: bytes, drawn: str) -> None:
 
     body = len(key).to_bytes(8, "big") + key + drawn.encode("utf-8")
     try:
+        _make_private(path.parent)
         with atomic_write(path) as handle:
             handle.write(_MAGIC + hashlib.sha256(body).digest() + body)
         _trim(path.parent, path.suffix)
