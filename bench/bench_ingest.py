@@ -269,6 +269,17 @@ def _tree_of(ref: str, work: Path) -> Path:
     return tree
 
 
+def _write_empty_notebook(path: Path) -> None:
+    """A notebook with a parameters cell and one cell ``import pandas``: what every notebook run costs at least."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell('kommunkod = "0180"', metadata={"tags": ["parameters"]}),
+                      nbformat.v4.new_code_cell("import pandas")]
+    nbformat.write(notebook, str(path))
+
+
 def bench_store(work: Path, before: str | None = None) -> None:
     python = sys.executable
     data = work / "bundled" / "data"
@@ -284,6 +295,11 @@ def bench_store(work: Path, before: str | None = None) -> None:
                  "-p", "interaktiv", "False", "--no-progress-bar", "--cwd", str(data.parent)]
     batch = [python, "-m", "jamlib.cli", "batch", notebook, "--org", "1780", "--workers", "1",
              "--out", str(work / "bundled" / "batch"), "-p", f"datamapp={kolada}"]
+    # The floor of any notebook run: a notebook with only a parameters cell and `import pandas`, run the same ways
+    empty = work / "bundled" / "tom.ipynb"
+    _write_empty_notebook(empty)
+    floor = [python, "-m", "papermill", str(empty), str(work / "bundled" / "tom_ut.ipynb"), "-p", "kommunkod", "1780",
+             "--no-progress-bar", "--cwd", str(data.parent)]
     caches = work / "bundled" / "caches"
     shutil.rmtree(caches, ignore_errors=True)
     warm_cache = str(caches / "warm")
@@ -296,6 +312,9 @@ def bench_store(work: Path, before: str | None = None) -> None:
     # label -> (command, environment for each run; None: as it is)
     commands: dict[str, tuple[list[str], object]] = {
         "`python -c \"import pandas\"` (the yardstick)": ([python, "-c", "import pandas"], None),
+        "empty notebook (parameters and `import pandas`), papermill `--engine jamlib` (the floor)": (
+            [*floor, "--engine", "jamlib"], None),
+        "empty notebook (parameters and `import pandas`), papermill with a Jupyter kernel (the floor)": (floor, None),
         "`jam gaps --org 1780` from the processed store": ([python, "-m", "jamlib.cli", "gaps", "--org", "1780",
                                                             "--data", kolada], None),
         "indicator notebook, papermill `--engine jamlib` (one process), cold chart cache": (
