@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["atomic_write", "write_parquet", "write_csv", "excel_csv", "write_json", "safe_cell", "safe_cells",
-           "safe_filename", "inside"]
+           "safe_filename", "inside", "CACHE_ENV", "user_cache_folder"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -286,8 +286,6 @@ def inside(folder: Path, name: str) -> Path:
         raise JamlibError(f"Filnamnet {name!r} skulle hamna utanför {folder}.")
     return target
 
-
-__all__ += ["CACHE_ENV", "user_cache_folder"]
 
 #: Environment variable naming jamlib's cache folder; set to an empty value, no cache is used.
 CACHE_ENV = "JAMLIB_CACHE"

@@ -74,11 +74,8 @@ def _decode(path: Path, raw: bytes) -> str:
 class _Distinct:
     """A value per record, worked on once per distinct value (a file repeats few codes, KPIs and years)."""
 
-    def __init__(self, per_record: list | tuple[np.ndarray, list]) -> None:
-        if isinstance(per_record, tuple):  # (codes, distinct values) as the Arrow reader factorised them
-            codes, uniques = per_record
-        else:
-            codes, uniques = pd.factorize(pd.Series(per_record, dtype=object), use_na_sentinel=True)
+    def __init__(self, factorised: tuple[np.ndarray, list]) -> None:
+        codes, uniques = factorised  # per record, the distinct values in the order found (missing: -1)
         self.uniques = [*uniques, None]  # the missing value last
         self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
 
@@ -322,7 +319,9 @@ def _json_columns(path: Path, text: str) -> tuple | RawTable:
                 numbers = None
     if numbers is None:  # text, booleans or huge numbers: kept as text, so the validation reports them as they stand
         numbers = np.array([_value_text(v) for v in values], dtype=object)
-    return next_page, kpi_raw, code_raw, period_raw, counts, genders, numbers, deleted, findings
+    return (next_page, *(pd.factorize(pd.Series(items, dtype=object), use_na_sentinel=True)
+                         for items in (kpi_raw, code_raw, period_raw)),
+            counts, pd.Categorical(genders), numbers, deleted, findings)
 
 
 _EXPECTED = {"kpi": "ett indikator-id som text (t.ex. \"U23401\")", "municipality": "en kommunkod som text (t.ex. \"1780\")",
@@ -373,15 +372,15 @@ def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
     del text
     if isinstance(columns_read, RawTable):
         return columns_read
-    next_page, kpi_raw, code_raw, period_raw, counts, genders, numbers, deleted, findings = columns_read
+    next_page, kpis, municipalities, periods, counts, genders, numbers, deleted, findings = columns_read
     notes: list[str] = []
     if next_page:
         notes.append(
             f"filen är en sida av ett större svar (nästa sida: {next_page}); resten finns inte i filen"
         )
     titles = _kpi_titles(path.parent)
-    kpi = _Distinct(kpi_raw)
-    code = _Distinct(code_raw)
+    kpi = _Distinct(kpis)
+    code = _Distinct(municipalities)
     code_texts = code.map(lambda c: None if c is None else str(c))
     kpi_texts = kpi.map(str)
     columns = {
@@ -389,8 +388,8 @@ def _read_kolada_json(path: str | Path, _fast: bool = True) -> RawTable:
         "organisation": code.categorical([municipality_name(c) if c is not None else None for c in code_texts], counts),
         "indikator": kpi.categorical(kpi_texts, counts),
         "indikatornamn": kpi.categorical([titles.get(k) for k in kpi_texts], counts),
-        "period": _Distinct(period_raw).categorical(None, counts, _value_text),
-        "kön": genders if isinstance(genders, pd.Categorical) else pd.Categorical(genders),
+        "period": _Distinct(periods).categorical(None, counts, _value_text),
+        "kön": genders,
         "värde": numbers,
         "enhet": kpi.categorical([KPI_CURATED.get(k, {}).get("unit") for k in kpi_texts], counts),
         "polaritet": kpi.categorical([KPI_CURATED.get(k, {}).get("polarity", "okänd") for k in kpi_texts], counts),
