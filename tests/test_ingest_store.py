@@ -235,3 +235,23 @@ def test_the_benchmark_makes_kolada_files_that_jam_ingest_reads_whole(tmp_path):
     assert indicators["org_code"].nunique() == 291
     deleted = int(manifest["rows_quarantined"].sum())
     assert 0 < deleted < 0.01 * values  # entries marked isdeleted, counted and quarantined
+
+
+def test_text_columns_taken_from_their_distinct_values_give_the_same_parquet_as_the_frame():
+    """Ingest builds the Arrow table of a file's passed rows from the text columns' codes and distinct values;
+    the table (values, types, pandas metadata) must be what converting ``result.data`` gives, for every kind."""
+    files = [p for p in sorted(RAW.rglob("*")) if p.suffix in (".csv", ".json") and p.parent.name != "kolada"
+             or p.name.startswith("data_")]
+    kinds_with_codes = set()
+    for path in files:
+        validated = store_module._read_and_validate(path, path.relative_to(RAW), False)
+        if validated is None or validated[0].kind not in store_module.SCHEMAS or not len(validated[0].data):
+            continue
+        result, text_codes = validated
+        taken = store_module._to_arrow(result.data, result.kind, text_codes)
+        converted = store_module._to_arrow(result.data, result.kind)
+        assert taken.equals(converted), path.name
+        assert taken.schema.metadata == converted.schema.metadata, path.name
+        if text_codes:
+            kinds_with_codes.add(result.kind)
+    assert {"indicators", "checklist", "representation"} <= kinds_with_codes

@@ -991,8 +991,15 @@ def _quarantine_frame(raw: pd.DataFrame, positions: np.ndarray, reasons: list[li
     return out.reset_index(drop=True)
 
 
-def _typed(schema: TableSchema, parsed: dict[str, np.ndarray], columns: dict[str, _Parsed], kept: np.ndarray) -> dict:
-    """The kept rows in their output types, built column by column from the distinct values."""
+def _typed(schema: TableSchema, parsed: dict[str, np.ndarray], columns: dict[str, _Parsed], kept: np.ndarray,
+           text_codes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> dict:
+    """The kept rows in their output types, built column by column from the distinct values.
+
+    ``text_codes``, when given, receives for each text column that is its parsed distinct values taken per
+    row (every text column of a file, unless a check replaced its values) the kept rows' codes and the
+    distinct values: the column is ``distinct[codes]``, which ingest turns into Arrow without a Python
+    string per row (:func:`jamlib.ingest.store._to_arrow`).
+    """
     out: dict[str, object] = {}
     n = int(kept.sum())
     for col in schema.columns:
@@ -1013,12 +1020,15 @@ def _typed(schema: TableSchema, parsed: dict[str, np.ndarray], columns: dict[str
             out[col.name] = pd.Series(lists, dtype=object, copy=False)
         else:
             out[col.name] = pd.Series(parsed[col.name].astype(object, copy=False)[kept], dtype=object, copy=False)
+            if text_codes is not None and column is not None and parsed[col.name] is column.values:
+                text_codes[col.name] = (column.codes[kept], column.per_text)
     return out
 
 
 def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, removed: pd.DataFrame,
               parsed: dict[str, np.ndarray], columns: dict[str, _Parsed], failures: _Failures, normalised: list[dict],
-              rows_read: int, notes: list[str], reshaping: list[str]) -> ValidationResult:
+              rows_read: int, notes: list[str], reshaping: list[str],
+              text_codes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> ValidationResult:
     indices, failed_columns, values, rules, severities, messages = failures.columns()
     n = len(indices)
     located = np.array([i is not None for i in indices], dtype=bool)
@@ -1065,7 +1075,7 @@ def _assemble(kind: str, schema: TableSchema, label: str, frame: pd.DataFrame, r
                    else _text_column(removed[c]).to_numpy(dtype=object) for c in others}}, dtype=object, copy=False)
     kept = np.ones(len(frame), dtype=bool)
     kept[positions] = False
-    typed = _typed(schema, parsed, columns, kept)
+    typed = _typed(schema, parsed, columns, kept, text_codes)
     if kind == "published":
         moments = typed["moment"]
         texts = [None if m is pd.NA else MOMENTS[int(m)] for m in moments]  # a list: typed as before (str)
@@ -1116,6 +1126,24 @@ def validate(
     ValidationResult
         Passed rows, quarantined rows and the failure table. The input is not modified.
     """
+    return validate_with_text_codes(raw, kind, allow_half_points=allow_half_points, source=source,
+                                    skip_checks=skip_checks)[0]
+
+
+def validate_with_text_codes(
+    raw: RawTable | pd.DataFrame,
+    kind: str | None = None,
+    *,
+    allow_half_points: bool = False,
+    source: str | None = None,
+    skip_checks: tuple[str, ...] = (),
+) -> tuple[ValidationResult, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """:func:`validate`, and for the text columns of the passed rows their codes and distinct values.
+
+    For ingest, which writes the passed rows to Parquet: ``result.data[name]`` equals
+    ``distinct[codes]`` for every ``name: (codes, distinct)`` given (see :func:`_typed`), so Arrow can take
+    the column from its few distinct values instead of converting a Python string per row.
+    """
     # 1. coerce
     table, label = _coerce(raw, source)
     frame = table.frame.reset_index(drop=True)
@@ -1126,11 +1154,11 @@ def validate(
 
     if table.is_metadata:
         return ValidationResult(None, label, pd.DataFrame(), pd.DataFrame(columns=["fil", "rad", "orsak"]),
-                                pd.DataFrame(columns=FAILURE_COLUMNS), rows_read=0, notes=notes)
+                                pd.DataFrame(columns=FAILURE_COLUMNS), rows_read=0, notes=notes), {}
     if rows_read == 0:
         failure = {"file": label, "row": None, "column": None, "value": None, "rule": "tom_fil", "severity": _ERROR,
                    "message": f"Filen {label} innehåller inga datarader" + (" (den är helt tom)." if not headers else " (bara rubrikrad).")}
-        return _empty_result(kind, label, 0, [failure], frame, notes, table)
+        return _empty_result(kind, label, 0, [failure], frame, notes, table), {}
 
     # 2. map columns
     kind = kind or table.kind or _detect_kind(headers)
@@ -1140,7 +1168,7 @@ def validate(
         )
         failure = {"file": label, "row": 1, "column": None, "value": ", ".join(headers), "rule": "fel_kolumner", "severity": _ERROR,
                    "message": f"Kolumnerna i {label} ({', '.join(headers)}) passar ingen av jamlibs tabeller. Förväntade kolumner: {expected}."}
-        return _empty_result(kind, label, rows_read, [failure], frame, notes, table)
+        return _empty_result(kind, label, rows_read, [failure], frame, notes, table), {}
     schema = SCHEMAS[kind]
     mapping = _column_map(schema, headers)
     missing = [c for c in schema.required_columns if c.name not in mapping]
@@ -1151,7 +1179,7 @@ def validate(
                                f"Obligatoriska kolumner för {schema.title.lower()}: {', '.join(c.display for c in schema.required_columns)}; "
                                f"frivilliga: {', '.join(c.display for c in schema.columns if not c.required) or 'inga'}. "
                                f"Hittade: {', '.join(headers)}.")}
-        return _empty_result(kind, label, rows_read, [failure], frame, notes, table)
+        return _empty_result(kind, label, rows_read, [failure], frame, notes, table), {}
 
     failures = _Failures()
     _add_findings(table, frame, label, failures)
@@ -1171,8 +1199,10 @@ def validate(
             _CHECKS[check](ctx)
 
     # 5. assemble
-    return _assemble(kind, schema, label, frame, removed, parsed, columns, failures, normalised, rows_read, notes,
-                     list(table.reshaping))
+    text_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    result = _assemble(kind, schema, label, frame, removed, parsed, columns, failures, normalised, rows_read, notes,
+                       list(table.reshaping), text_codes)
+    return result, text_codes
 
 
 def load(
