@@ -176,7 +176,8 @@ def _pandas_metadata(frame: pd.DataFrame, kind: str) -> dict:
     import pyarrow as pa
 
     schema = _arrow_schema(kind)
-    key = (kind, *(str(frame[name].dtype) for name in schema.names))
+    dtypes = frame.dtypes
+    key = (kind, *(str(dtypes[name]) for name in schema.names))
     if key not in _PANDAS_METADATA:
         _PANDAS_METADATA[key] = pa.Table.from_pandas(frame.iloc[:0][schema.names], schema=schema,
                                                      preserve_index=False).schema.metadata
