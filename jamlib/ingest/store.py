@@ -101,13 +101,15 @@ def _slug(relative: Path) -> str:
 
 def _counts_by_severity(failures: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Failures per rule for each severity, most frequent first (ties in the order found), as ``value_counts``
-    gives them; one pass over the failures (a Kolada file has thousands of warnings)."""
-    found: dict[tuple[str, str], int] = {}
-    for pair in zip(failures["severity"].tolist(), map(str, failures["rule"].tolist())):
-        found[pair] = found.get(pair, 0) + 1
+    gives them; counted over integer codes of the pairs (a Kolada file has thousands of warnings)."""
+    severities, severity_names = pd.factorize(failures["severity"], use_na_sentinel=False)
+    rules, rule_names = pd.factorize(failures["rule"], use_na_sentinel=False)
+    pairs, first, numbers = np.unique(severities.astype("int64") * max(len(rule_names), 1) + rules,
+                                      return_index=True, return_counts=True)
     counts: dict[str, dict[str, int]] = {}
-    for (severity, rule), number in sorted(found.items(), key=lambda item: -item[1]):  # sorted() is stable
-        counts.setdefault(severity, {})[rule] = number
+    for k in np.lexsort((first, -numbers)):  # most frequent first, ties in the order found
+        severity, rule = divmod(int(pairs[k]), max(len(rule_names), 1))
+        counts.setdefault(severity_names[severity], {})[str(rule_names[rule])] = int(numbers[k])
     return counts
 
 
