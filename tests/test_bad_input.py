@@ -114,6 +114,25 @@ def test_identical_duplicate_rows_are_counted_once_and_kept_in_quarantine(write)
     assert result.rows_kept == 1 and result.rows_quarantined == 1 and result.ok
 
 
+def test_a_table_pasted_twice_counts_each_row_once_and_tells_copies_from_conflicts(write):
+    """Rows 2-5 pasted again as rows 6-9, with one change: row 8 lost its municipality code. Copies (also of a
+    row with an empty score) are counted once; the changed row and its original are a conflict naming both."""
+    rows = ["2020–2022;Vaxholm;0187;deltagare;Uppstart;3;2",
+            "2020–2022;Vaxholm;0187;deltagare;Uppstart;4;",
+            "2020–2022;Kiruna;2584;mentor;Träff 1;3;4",
+            "2020–2022;Kiruna;2584;mentor;Träff 2;3;1"]
+    pasted = rows[:2] + ["2020–2022;Kiruna;;mentor;Träff 1;3;4"] + rows[3:]
+    result, failures = failures_of(write("inklistrad.csv", CHECKLIST_HEADER + "\n".join(rows + pasted) + "\n"))
+    copies = failures[failures["rule"] == "dubblettrad"]
+    assert list(copies["row"]) == [6, 7, 9] and set(copies["severity"]) == {"info"}
+    assert list(copies["message"]) == [f"Raden är en exakt kopia av rad {r} och räknas bara en gång." for r in (2, 3, 5)]
+    conflict = failures[failures["rule"] == "dubblett"]
+    assert list(conflict["row"]) == [4, 8] and set(conflict["severity"]) == {"fel"}
+    assert conflict.iloc[0]["message"].startswith("Samma nyckel (Omgång 2020–2022, Organisation Kiruna, "
+                                                  "Tillfälle träff 1, Moment 3) finns på raderna 4, 8 med olika värden.")
+    assert result.rows_kept == 2  # rows 2 and 5; row 3 lacks its score, the copies and the conflict are quarantined
+
+
 INDICATOR_HEADER = "Kommunkod;Kommun;Indikator;Period;Kön;Värde;Enhet;Täljare;Nämnare\n"
 
 

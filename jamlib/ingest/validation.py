@@ -741,7 +741,17 @@ def _combine(*ids: np.ndarray) -> np.ndarray:
     return np.asarray(combined, dtype="int64") if len(ids) > 1 else pd.factorize(combined)[0].astype("int64")
 
 
+def _key_text(value: object) -> str:
+    return "" if value is None or value is pd.NA else str(value)
+
+
 def _check_duplicate_keys(ctx: _Context) -> None:
+    """Rows with the same key: an exact copy is counted once (``dubblettrad``), different values are an error
+    (``dubblett``) naming every row of the key.
+
+    The groups, their rows and whether their values differ are worked out over whole columns; only the
+    messages are made per group (a table pasted twice has as many groups as rows).
+    """
     key = [k for k in ctx.schema.key if k in ctx.arrays]
     values = [c.name for c in ctx.schema.columns if c.name not in key and c.name in ctx.arrays]
     usable = np.ones(len(ctx.frame), dtype=bool)
@@ -754,19 +764,33 @@ def _check_duplicate_keys(ctx: _Context) -> None:
     duplicated = np.bincount(groups)[groups] > 1
     if not duplicated.any():
         return
-    subset = ctx.parsed[usable][duplicated]
-    keyed = subset[key].apply(lambda column: column.map(lambda v: "" if v is None or v is pd.NA else str(v)))
+    positions = np.flatnonzero(usable)[duplicated]  # the parsed frame is numbered 0, 1, ... like the rows
+    subset = ctx.parsed.iloc[positions]
+    # groups of the key as text ("" when missing), numbered in the order they first appear
+    group = _combine(*(pd.factorize(subset[k].map(_key_text).to_numpy(dtype=object), use_na_sentinel=False)[0]
+                       .astype("int64") for k in key))
+    order = np.argsort(group, kind="stable")  # each group's rows in file order
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    members = np.split(positions[order], starts[1:])
+    if values:  # whether a group's rows hold different values (compared as text, as they are shown)
+        texts = subset[values].astype(str)
+        signature = _combine(*(pd.factorize(texts[c].to_numpy(dtype=object), use_na_sentinel=False)[0].astype("int64")
+                                 for c in values))  # a missing value is a value of its own
+        pairs = np.unique(group * (int(signature.max()) + 1) + signature)
+        varieties = np.bincount(pairs // (int(signature.max()) + 1), minlength=len(members))
+    else:
+        varieties = np.ones(len(members), dtype="int64")
+    excel_rows = ctx.frame[ROW].to_numpy()
     key_text = ", ".join(ctx.header(k) for k in key if k in ctx.mapping)
-    for _, group in keyed.groupby(list(keyed.columns), sort=False, dropna=False):
-        indices = list(group.index)
-        rows = [int(ctx.frame.at[i, ROW]) for i in indices]
-        signature = ctx.parsed.loc[indices, values].astype(str).apply(tuple, axis=1)
-        described = ", ".join(f"{ctx.header(k)} {ctx.parsed.at[indices[0], k]}" for k in key
-                              if k in ctx.mapping and ctx.parsed.at[indices[0], k] is not None)
-        if signature.nunique() > 1:
-            hint = ""
-            if ctx.schema.name == "checklist" and "rater" not in ctx.mapping:
-                hint = " Om flera personer har skattat, lägg till kolumnen 'skattare' som skiljer dem åt."
+    shown = [(k, ctx.parsed[k]) for k in key if k in ctx.mapping]
+    hint = " Om flera personer har skattat, lägg till kolumnen 'skattare' som skiljer dem åt." \
+        if ctx.schema.name == "checklist" and "rater" not in ctx.mapping else ""
+    for rows_of_group, variety in zip(members, varieties):
+        indices = [int(i) for i in rows_of_group]
+        rows = [int(excel_rows[i]) for i in indices]
+        firsts = [(ctx.header(k), column.iat[indices[0]]) for k, column in shown]
+        described = ", ".join(f"{header} {value}" for header, value in firsts if value is not None)
+        if variety > 1:
             message = f"Samma nyckel ({described}) finns på raderna {', '.join(map(str, rows))} med olika värden.{hint}"
             ctx.failures.extend(indices, key_text, [described] * len(indices), "dubblett", [message] * len(indices))
         else:
