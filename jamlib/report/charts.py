@@ -57,8 +57,10 @@ _LOCALE = {
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(locale=_LOCALE, font="Segoe UI, Helvetica, Arial, sans-serif").configure_axis(
-        labelFontSize=12, titleFontSize=12).configure_legend(labelFontSize=12, titleFontSize=12)
+    # one configure call: each call deep-copies the chart with its inline data
+    return chart.configure(locale=_LOCALE, font="Segoe UI, Helvetica, Arial, sans-serif",
+                           axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
+                           legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12))
 
 
 def _sex_scale(sexes: list[str]) -> alt.Scale:
@@ -303,19 +305,28 @@ def _title_text(spec: dict) -> str:
     return str(title)
 
 
-def chart_bundle(chart: alt.TopLevelMixin) -> dict:
+def chart_bundle(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     """The display bundle of a chart: Vega-Lite spec, static SVG and a line of text.
 
     The SVG is left out where :func:`static_images` switched it off (``jam
     batch``'s report processes, whose pages draw the spec with Vega) and in a
     process forked from one that already used vl-convert, where it cannot be drawn.
 
+    Parameters
+    ----------
+    chart
+        An Altair chart.
+    validate
+        Check the spec against the Vega-Lite schema (Altair's ``to_dict(validate=True)``). jamlib's
+        own chart functions pass ``False``: their specs are checked against the schema in the tests,
+        and the check costs about a twentieth of a second per chart.
+
     Returns
     -------
     dict
         ``{VEGALITE_MIME: spec, SVG_MIME: svg, "text/plain": "Diagram: <titel>"}``.
     """
-    return spec_bundle(chart.to_dict())
+    return spec_bundle(chart.to_dict(validate=validate))
 
 
 def spec_bundle(spec: dict) -> dict:
@@ -369,11 +380,14 @@ class _Displayable:
         return self._bundle
 
 
-def show_chart(chart: alt.TopLevelMixin) -> None:
-    """Display a chart in a notebook: interactive in JupyterLab, a static image everywhere else."""
+def show_chart(chart: alt.TopLevelMixin, validate: bool = True) -> None:
+    """Display a chart in a notebook: interactive in JupyterLab, a static image everywhere else.
+
+    ``validate=False`` leaves out the schema check (see :func:`chart_bundle`); only for jamlib's own charts.
+    """
     from IPython.display import display
 
-    display(_Displayable(chart_bundle(chart)))
+    display(_Displayable(chart_bundle(chart, validate=validate)))
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
