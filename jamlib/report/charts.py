@@ -134,7 +134,7 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
     band = _member_band(members)
     if band is not None:
         layers.append(alt.Chart(band).mark_area(opacity=0.16).encode(
-            x=alt.X("År:O"), y=alt.Y("low:Q"), y2="high:Q", color=colour,
+            x=alt.X("År:O"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=colour,
             tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
                      alt.Tooltip("low:Q", title="lägsta i gruppen", format=",.1f"),
                      alt.Tooltip("high:Q", title="högsta i gruppen", format=",.1f"),
@@ -153,17 +153,19 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
         ref["Serie"] = mean_label
         # The legend of line styles is drawn from the first layer with a line style: an invisible grey copy of
         # the mean, so that its symbols are grey lines (the visible lines are coloured by sex).
-        layers.append(alt.Chart(ref).mark_line(color="#444", strokeWidth=0).encode(x="År:O", y="value:Q",
-                                                                                   strokeDash=dash))
+        layers.append(alt.Chart(ref).mark_line(color="#444", strokeWidth=0).encode(
+            x=alt.X("År:O"), y=alt.Y("value:Q"), strokeDash=dash))
     layers.append(base.mark_line(point=True, strokeWidth=2.5))
     if has_reference:
         layers.append(alt.Chart(ref).mark_line(strokeWidth=1.5, opacity=0.85).encode(
-            x="År:O", y="value:Q", color=colour, strokeDash=dash,
+            x=alt.X("År:O"), y=alt.Y("value:Q"), color=colour, strokeDash=dash,
             tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
                      alt.Tooltip("value:Q", title=f"{reference_label or 'jämförelse'}", format=",.1f")]))
         subtitle.insert(0, f"Streckat: {mean_label}")
-    return _configure(alt.layer(*layers).properties(
-        title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"), width=520, height=240))
+    # channels as objects, not shorthand strings, and the layer's properties given at once: Altair resolves a
+    # string against the whole schema and deep-copies every layer again for each .properties()/.configure()
+    return _configure(alt.layer(*layers, title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"),
+                                width=520, height=240))
 
 
 def _member_band(members: pd.DataFrame | None) -> pd.DataFrame | None:
