@@ -72,3 +72,25 @@ def test_a_failing_cell_leaves_a_readable_notebook_with_the_error(tmp_path):
     outputs = _outputs(executed)
     assert [(o["name"], o["text"]) for o in outputs if o["output_type"] == "stream"] == [("stdout", "före felet\n")]
     assert [o["ename"] for o in outputs if o["output_type"] == "error"] == ["ZeroDivisionError"]
+
+
+def test_the_notebook_on_disk_holds_every_executed_cell_before_the_next_one_runs(tmp_path):
+    # papermill's promise for request_save_on_cell_execute (its default): a save after each cell execution
+    source, executed = tmp_path / "spar.ipynb", tmp_path / "körd.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Rubrik"), nbformat.v4.new_code_cell("print('första')"),
+                      nbformat.v4.new_markdown_cell("Text"),
+                      nbformat.v4.new_code_cell(
+                          "import nbformat\n"
+                          f"on_disk = nbformat.read({str(executed)!r}, as_version=4)\n"
+                          "print([o.get('text') for c in on_disk.cells if c.cell_type == 'code' for o in c.outputs])")]
+    nbformat.write(notebook, source)
+    done = _run_fresh(
+        "import papermill\n"
+        f"papermill.execute_notebook({str(source)!r}, {str(executed)!r}, engine_name='jamlib',\n"
+        "                           kernel_name='python3', progress_bar=False)\n")
+    assert done.returncode == 0, done.stderr
+    outputs = _outputs(executed)
+    assert [o["text"] for o in outputs] == ["första\n", "['första\\n']\n"]
+    assert [c.metadata.papermill.status for c in nbformat.read(executed, as_version=4).cells] == ["completed"] * 4

@@ -27,6 +27,7 @@ log), so a report that hangs or crashes leaves in its log what it got to say.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 import traceback
@@ -117,6 +118,25 @@ def _run_cell(shell, source: str, stdout_file=None, stderr_file=None) -> tuple[l
     return outputs, error
 
 
+@contextlib.contextmanager
+def _unsaved(nb_man):
+    """Let one of papermill's cell callbacks set the cell's metadata without writing the notebook.
+
+    papermill promises a save after each cell *execution* when ``request_save_on_cell_execute`` (its
+    default; otherwise ``nb_man.output_path`` is ``None`` and nothing is saved before the end). Its
+    callbacks also save when a cell starts and for cells that run nothing (Markdown, empty code);
+    each save validates and writes the whole notebook, charts included, so those are skipped. The
+    metadata they set is in the next save, and papermill writes the whole notebook at the end, also
+    when a cell fails.
+    """
+    path = nb_man.output_path
+    nb_man.output_path = None
+    try:
+        yield
+    finally:
+        nb_man.output_path = path
+
+
 def _build_engine_class() -> type:
     """papermill's ``Engine`` subclass that runs the cells in this process (built once, on first access)."""
     from papermill.engines import Engine  # defined before papermill loads its entry points
@@ -135,9 +155,11 @@ def _build_engine_class() -> type:
             try:
                 count = 0
                 for index, cell in enumerate(nb_man.nb.cells):
-                    nb_man.cell_start(cell, index)
+                    runs = cell.cell_type == "code" and bool(cell.source.strip())
+                    with _unsaved(nb_man):
+                        nb_man.cell_start(cell, index)
                     try:
-                        if cell.cell_type != "code" or not cell.source.strip():
+                        if not runs:
                             continue
                         count += 1
                         outputs, error = _run_cell(shell, cell.source, stdout_file, stderr_file)
@@ -147,7 +169,8 @@ def _build_engine_class() -> type:
                             nb_man.cell_exception(cell, cell_index=index, exception=error)
                             break
                     finally:
-                        nb_man.cell_complete(cell, cell_index=index)
+                        with _unsaved(nb_man) if not runs else contextlib.nullcontext():
+                            nb_man.cell_complete(cell, cell_index=index)
             finally:
                 sys.argv = saved_argv
             return nb_man.nb
