@@ -17,7 +17,8 @@
 3. On the bundled data, ingested into a processed store: ``jam gaps --org 1780`` and
    one run of ``notebooks/indikatorrapport.ipynb`` (papermill with jamlib's in-process
    engine, papermill with a Jupyter kernel, and ``jam batch --org 1780``, which also
-   exports the HTML report), each as a ratio to
+   exports the HTML report), and the floor under them (a notebook with only its parameters
+   and ``import pandas``, run the same ways and the way ``jam batch`` runs it), each as a ratio to
    ``python -c "import pandas"`` timed in the same run (median of three). The papermill
    runs are timed with an empty chart cache (``JAMLIB_CACHE``: a new empty folder per run,
    "cold") and again with the cache a previous run filled ("warm"). ``--store-only``
@@ -300,6 +301,14 @@ def bench_store(work: Path, before: str | None = None) -> None:
     _write_empty_notebook(empty)
     floor = [python, "-m", "papermill", str(empty), str(work / "bundled" / "tom_ut.ipynb"), "-p", "kommunkod", "1780",
              "--no-progress-bar", "--cwd", str(data.parent)]
+    # The same empty notebook the way `jam batch` runs it: jamlib imported first (so jamlib._imports keeps
+    # jsonschema's unused grammar out), then papermill in process, without saving after each cell.
+    floor_jamlib = [python, "-c", "import sys, jamlib, papermill; papermill.execute_notebook(sys.argv[1], sys.argv[2], "
+                    "parameters={'kommunkod': '1780'}, engine_name='jamlib', kernel_name='python3', "
+                    "progress_bar=False, log_output=False, request_save_on_cell_execute=False, cwd=sys.argv[3])",
+                    str(empty), str(work / "bundled" / "tom_ut.ipynb"), str(data.parent)]
+    floor_batch = [python, "-m", "jamlib.cli", "batch", str(empty), "--org", "1780", "--workers", "1",
+                   "--out", str(work / "bundled" / "batch_tom")]
     caches = work / "bundled" / "caches"
     shutil.rmtree(caches, ignore_errors=True)
     warm_cache = str(caches / "warm")
@@ -315,6 +324,10 @@ def bench_store(work: Path, before: str | None = None) -> None:
         "empty notebook (parameters and `import pandas`), papermill `--engine jamlib` (the floor)": (
             [*floor, "--engine", "jamlib"], None),
         "empty notebook (parameters and `import pandas`), papermill with a Jupyter kernel (the floor)": (floor, None),
+        "empty notebook, jamlib imported first, then `papermill.execute_notebook` in process (jamlib's floor)": (
+            floor_jamlib, None),
+        "empty notebook, `jam batch --org 1780` (run and exported to HTML; jamlib's floor with the export)": (
+            floor_batch, None),
         "`jam gaps --org 1780` from the processed store": ([python, "-m", "jamlib.cli", "gaps", "--org", "1780",
                                                             "--data", kolada], None),
         "indicator notebook, papermill `--engine jamlib` (one process), cold chart cache": (
@@ -335,12 +348,17 @@ def bench_store(work: Path, before: str | None = None) -> None:
     trees = {"now": None}
     if before:
         trees = {before: _tree_of(before, work), "now": None}
+
+    def cached(tree: Path) -> bool:  # whether that jamlib keeps charts in JAMLIB_CACHE (since session 6)
+        files = tree / "jamlib" / "files.py"
+        return files.exists() and "JAMLIB_CACHE" in files.read_text(encoding="utf-8")
+
     walls: dict[tuple[str, str], list[float]] = {}
     cpus: dict[tuple[str, str], list[float]] = {}
     for number in range(3):  # alternated, so that a change in the machine's load falls on both trees
         for tree_name, tree in list(trees.items())[:: 1 if number % 2 == 0 else -1]:
             for label, (command, environment) in commands.items():
-                if tree is not None and "warm" in label:
+                if tree is not None and "warm" in label and not cached(tree):
                     continue  # the commit before has no chart cache
                 env = dict(environment()) if environment else {}
                 if tree is not None:

@@ -57,8 +57,10 @@ _LOCALE = {
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(locale=_LOCALE, font="Segoe UI, Helvetica, Arial, sans-serif").configure_axis(
-        labelFontSize=12, titleFontSize=12).configure_legend(labelFontSize=12, titleFontSize=12)
+    # one configure call: each call deep-copies the chart with its inline data
+    return chart.configure(locale=_LOCALE, font="Segoe UI, Helvetica, Arial, sans-serif",
+                           axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
+                           legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12))
 
 
 def _sex_scale(sexes: list[str]) -> alt.Scale:
@@ -132,7 +134,7 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
     band = _member_band(members)
     if band is not None:
         layers.append(alt.Chart(band).mark_area(opacity=0.16).encode(
-            x=alt.X("År:O"), y=alt.Y("low:Q"), y2="high:Q", color=colour,
+            x=alt.X("År:O"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=colour,
             tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
                      alt.Tooltip("low:Q", title="lägsta i gruppen", format=",.1f"),
                      alt.Tooltip("high:Q", title="högsta i gruppen", format=",.1f"),
@@ -151,17 +153,19 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
         ref["Serie"] = mean_label
         # The legend of line styles is drawn from the first layer with a line style: an invisible grey copy of
         # the mean, so that its symbols are grey lines (the visible lines are coloured by sex).
-        layers.append(alt.Chart(ref).mark_line(color="#444", strokeWidth=0).encode(x="År:O", y="value:Q",
-                                                                                   strokeDash=dash))
+        layers.append(alt.Chart(ref).mark_line(color="#444", strokeWidth=0).encode(
+            x=alt.X("År:O"), y=alt.Y("value:Q"), strokeDash=dash))
     layers.append(base.mark_line(point=True, strokeWidth=2.5))
     if has_reference:
         layers.append(alt.Chart(ref).mark_line(strokeWidth=1.5, opacity=0.85).encode(
-            x="År:O", y="value:Q", color=colour, strokeDash=dash,
+            x=alt.X("År:O"), y=alt.Y("value:Q"), color=colour, strokeDash=dash,
             tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
                      alt.Tooltip("value:Q", title=f"{reference_label or 'jämförelse'}", format=",.1f")]))
         subtitle.insert(0, f"Streckat: {mean_label}")
-    return _configure(alt.layer(*layers).properties(
-        title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"), width=520, height=240))
+    # channels as objects, not shorthand strings, and the layer's properties given at once: Altair resolves a
+    # string against the whole schema and deep-copies every layer again for each .properties()/.configure()
+    return _configure(alt.layer(*layers, title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"),
+                                width=520, height=240))
 
 
 def _member_band(members: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -303,19 +307,28 @@ def _title_text(spec: dict) -> str:
     return str(title)
 
 
-def chart_bundle(chart: alt.TopLevelMixin) -> dict:
+def chart_bundle(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     """The display bundle of a chart: Vega-Lite spec, static SVG and a line of text.
 
     The SVG is left out where :func:`static_images` switched it off (``jam
     batch``'s report processes, whose pages draw the spec with Vega) and in a
     process forked from one that already used vl-convert, where it cannot be drawn.
 
+    Parameters
+    ----------
+    chart
+        An Altair chart.
+    validate
+        Check the spec against the Vega-Lite schema (Altair's ``to_dict(validate=True)``). jamlib's
+        own chart functions pass ``False``: their specs are checked against the schema in the tests,
+        and the check costs about a twentieth of a second per chart.
+
     Returns
     -------
     dict
         ``{VEGALITE_MIME: spec, SVG_MIME: svg, "text/plain": "Diagram: <titel>"}``.
     """
-    return spec_bundle(chart.to_dict())
+    return spec_bundle(chart.to_dict(validate=validate))
 
 
 def spec_bundle(spec: dict) -> dict:
@@ -369,11 +382,14 @@ class _Displayable:
         return self._bundle
 
 
-def show_chart(chart: alt.TopLevelMixin) -> None:
-    """Display a chart in a notebook: interactive in JupyterLab, a static image everywhere else."""
+def show_chart(chart: alt.TopLevelMixin, validate: bool = True) -> None:
+    """Display a chart in a notebook: interactive in JupyterLab, a static image everywhere else.
+
+    ``validate=False`` leaves out the schema check (see :func:`chart_bundle`); only for jamlib's own charts.
+    """
     from IPython.display import display
 
-    display(_Displayable(chart_bundle(chart)))
+    display(_Displayable(chart_bundle(chart, validate=validate)))
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:

@@ -10,6 +10,7 @@ data, and shown as "färre än 5" in the table, wherever the view is shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -98,10 +99,11 @@ class IndicatorView:
 
         if sentences:
             display.show_paragraphs(list(self.sentences))
-        charts.show_chart(self.chart())
+        # gap_chart's and rank_chart's specs are checked against the Vega-Lite schema in tests/test_chart_specs.py
+        charts.show_chart(self.chart(), validate=False)
         ranked = self.rank_chart()
         if ranked is not None:
-            charts.show_chart(ranked)
+            charts.show_chart(ranked, validate=False)
         display.show_table(self.table, caption=self.caption)
 
     def text(self) -> str:
@@ -169,6 +171,17 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
     NoDataError
         When the report has no values for the indicator.
     """
+    return _indicator_view(report, indicator_id, lambda: _rank_texts(report))
+
+
+def _rank_texts(report: IndicatorReport) -> pd.Series:
+    """Each indicator's rank in its reference group, in words (the steering summary's ``rank_text``)."""
+    from jamlib.report.summary import report_summary
+
+    return report_summary(report).set_index("indicator_id")["rank_text"]
+
+
+def _indicator_view(report: IndicatorReport, indicator_id: str, ranks: Callable[[], pd.Series]) -> IndicatorView:
     from jamlib.errors import NoDataError
 
     own = report.gaps[report.gaps["indicator_id"] == indicator_id]
@@ -183,10 +196,7 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
         if report.reference is not None and len(report.reference.codes) > 1 else pd.DataFrame()
     rank = ""
     if not members.empty and not own.empty:
-        from jamlib.report.summary import report_summary
-
-        ranks = report_summary(report).set_index("indicator_id")["rank_text"]
-        rank = str(ranks.get(indicator_id, ""))
+        rank = str(ranks().get(indicator_id, ""))
     table = _with_intervals(_display_table(own, hidden, report.threshold),
                             report.intervals[report.intervals["indicator_id"] == indicator_id])
     return IndicatorView(
@@ -204,4 +214,11 @@ def indicator_view(report: IndicatorReport, indicator_id: str) -> IndicatorView:
 
 def indicator_views(report: IndicatorReport) -> list[IndicatorView]:
     """Every indicator of a report, in the report's order."""
-    return [indicator_view(report, i) for i in report.indicator_ids]
+    computed: list[pd.Series] = []
+
+    def ranks() -> pd.Series:  # the steering summary covers every indicator: computed once, not once per view
+        if not computed:
+            computed.append(_rank_texts(report))
+        return computed[0]
+
+    return [_indicator_view(report, i, ranks) for i in report.indicator_ids]

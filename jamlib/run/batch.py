@@ -275,10 +275,11 @@ def _prewarm(notebook: Path, parameters: dict) -> None:
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
 
     import jamlib  # noqa: F401
-    import jamlib.run.engine  # noqa: F401
+    from jamlib.run.engine import register
     from jamlib.report.html import vega_bundle
     from jamlib.report.indicator_report import load_indicator_folder
 
+    register()
     vega_bundle()
     folders = _notebook_folders(notebook, parameters)
     if folders is not None:
@@ -376,6 +377,9 @@ def run_report(job: Job, out_dir: Path) -> dict:
         import papermill
 
         from jamlib.report.charts import static_images
+        from jamlib.run.engine import register
+
+        register()  # papermill's entry point does it too, unless jamlib runs from a source tree
 
         static_images(False)  # the HTML report draws every chart with its own Vega; no SVG needed
         executed = out_dir / "notebooks" / f"{stem}.ipynb"
