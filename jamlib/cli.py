@@ -456,8 +456,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     from jamlib.ingest.sources import load_organisation_folder
     from jamlib.report.indicator_report import indicator_report, load_indicator_folder
 
-    indicators = load_indicator_folder(args.data)
     ids = split_list(args.indicator) or None
+    indicators = load_indicator_folder(args.data, ids)
     report = indicator_report(indicators, args.org, indicator_ids=ids if ids else None, until=args.until,
                               reference=args.reference, polarity=args.polarity,
                               organisations=load_organisation_folder(args.organisations))

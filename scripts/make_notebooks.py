@@ -57,7 +57,7 @@ from jamlib.run import parameters
 
 sista_ar = parameters.check_years(till_och_med)
 mappar = show.find_folders(datamapp)
-data = jamlib.load_indicator_folder(mappar)
+data = jamlib.load_indicator_folder(mappar, split_list(indikatorer) or None)
 egna_organisationer = load_organisation_folder(show.find_folder(organisationer)) if organisationer else None
 rapport = jamlib.indicator_report(data, kommunkod, split_list(indikatorer) or None, until=sista_ar,
                                   reference=jamforelse or None, organisations=egna_organisationer)

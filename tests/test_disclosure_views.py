@@ -76,7 +76,7 @@ def test_jam_gaps_hides_the_small_group(data, fmt, monkeypatch, capsys):
     import jamlib.report.indicator_report as module
     from jamlib.cli import main
 
-    monkeypatch.setattr(module, "load_indicator_folder", lambda folder: data.copy())
+    monkeypatch.setattr(module, "load_indicator_folder", lambda folder, indicators=None: data.copy())
     assert main(["gaps", "--org", "1780", "--indicator", "EGEN1", "--format", fmt]) == 0
     out = capsys.readouterr().out
     _assert_no_secret(out, f"jam gaps --format {fmt}")
@@ -111,7 +111,7 @@ def test_a_count_of_three_women_reaches_no_view(monkeypatch, capsys):
     assert view.table.set_index("År").loc["2021", "Kvinnor"] == "färre än 5"
     chart, table = explorer_view(ExplorerState(data), "1780", "ANTAL1", "riket")
     assert "23,0" not in table.to_string() and '"value_M": 23.0' not in json.dumps(chart.to_dict())
-    monkeypatch.setattr(module, "load_indicator_folder", lambda folder: data.copy())
+    monkeypatch.setattr(module, "load_indicator_folder", lambda folder, indicators=None: data.copy())
     for fmt in ("table", "csv", "json"):
         assert main(["gaps", "--org", "1780", "--indicator", "ANTAL1", "--format", fmt]) == 0
         out = capsys.readouterr().out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -255,3 +256,42 @@ def test_text_columns_taken_from_their_distinct_values_give_the_same_parquet_as_
         if text_codes:
             kinds_with_codes.add(result.kind)
     assert {"indicators", "checklist", "representation"} <= kinds_with_codes
+
+
+def test_only_the_asked_indicators_are_loaded_the_same_from_the_store_the_raw_files_and_the_cache(collection):
+    """A report for a few indicators reads only their rows (a national store holds 30 million), and gets exactly
+    the rows it would get by loading everything and keeping those indicators."""
+    raw, processed = collection
+    wanted = ["N20402", "U21504", "KFAST_NKI_RENT", "finns_inte"]
+    for folder in (str(processed), f"{raw / 'kolada'}, {raw / 'indicators'}"):
+        sources_module._CACHE.clear()
+        part = sources_module.load_indicator_folder(folder, wanted)
+        every = sources_module.load_indicator_folder(folder)
+        expected = every[every["indicator_id"].isin(wanted)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, expected)
+        assert set(part["indicator_id"]) == {"N20402", "U21504", "KFAST_NKI_RENT"}
+        from_cache = sources_module.load_indicator_folder(folder, wanted)  # a part of the cached whole
+        pd.testing.assert_frame_equal(from_cache, expected)
+        from_cache.loc[:, "value"] = 0.0  # a copy: the cache is not changed through it
+        assert not (sources_module.load_indicator_folder(folder)["value"] == 0.0).all()
+
+
+def test_a_processed_folder_gives_the_same_rows_as_the_raw_files_also_where_text_is_missing(tmp_path, capsys):
+    """Kolada files fetched without their kpi.json have no indicator titles. Read from the processed folder, a
+    missing text is None as when the raw files are read, so a sentence names the indicator by its id and never
+    says "nan"."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW / "kolada", raw / "kolada")
+    (raw / "kolada" / "kpi.json").unlink()
+    processed = tmp_path / "processed"
+    ingest_folder(raw, processed)
+    sources_module._CACHE.clear()
+    from_store = sources_module.load_indicator_folder(processed)
+    sources_module._CACHE.clear()
+    from_raw = sources_module.load_indicator_folder(raw / "kolada")
+    assert from_store["indicator_title"].isna().all()
+    for name in ("indicator_title", "unit", "org_code", "period", "sex"):
+        assert from_store[name].tolist() == from_raw.set_index(from_store.index)[name].tolist(), name
+    assert main(["gaps", "--org", "1780", "--data", str(processed), "--indicator", "U21504"]) == 0
+    out = capsys.readouterr().out
+    assert "U21504" in out and not re.search(r"\bnan\b", out, re.IGNORECASE)

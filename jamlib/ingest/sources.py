@@ -125,7 +125,8 @@ def _validated(path: Path, kind: str, store: tuple[Path, Path] | None, strict: b
     return result.data
 
 
-def load_indicator_folder(folder: str | Path | Iterable[str | Path] | None) -> pd.DataFrame:
+def load_indicator_folder(folder: str | Path | Iterable[str | Path] | None,
+                          indicators: Iterable[str] | None = None) -> pd.DataFrame:
     """Load every indicator file in one or more folders as validated indicator rows.
 
     Kolada data files (``data_*.json``), Kolada's unit-level files (``oudata_*.json``: care homes,
@@ -133,13 +134,16 @@ def load_indicator_folder(folder: str | Path | Iterable[str | Path] | None) -> p
     own indicator files (CSV, Excel, OpenDocument, Parquet) in the same folders land in one table. When two files hold the same organisation,
     indicator, period and sex (a fetched Kolada file beside the snapshot), the value from the most
     recently written file is used. A processed folder written by ``jam ingest`` (``data/processed``)
-    may be given too: its whole indicator table is read.
+    may be given too: its indicator table is read (only the given indicators' row groups, when
+    ``indicators`` is given: a store of every Kolada KPI for all municipalities holds 30 million rows).
 
     Parameters
     ----------
     folder
         A folder such as ``data/raw/kolada`` or ``data/raw/indicators``, several of them (a list,
         or a comma-separated text), or ``None`` for :data:`DEFAULT_INDICATOR_FOLDERS`.
+    indicators
+        Only these indicator ids (``"U21504"``, own ids as written); ``None`` for every indicator.
 
     Returns
     -------
@@ -173,14 +177,21 @@ def load_indicator_folder(folder: str | Path | Iterable[str | Path] | None) -> p
         names = ", ".join(str(p) for p in folders)
         raise DataFileError(f"{names} innehåller inga indikatorfiler: Kolada-filer (data_*.json) eller egna filer "
                             "(CSV, Excel) med kolumnerna indikator, period, kön och värde.", names)
-    key = (_signature([p for p, _ in files] + units + processed),)
+    wanted = None if indicators is None else sorted({str(i) for i in indicators})
+    files_read = _signature([p for p, _ in files] + units + processed)
+    key = (files_read, None if wanted is None else tuple(wanted))
     if key in _CACHE:  # the same files as before: a copy of the validated rows
         return _CACHE[key].copy()
-    frames = [load_processed("indicators", p.parent) for p in processed]
+    if (files_read, None) in _CACHE:  # every indicator of the same files (jam batch loads them once): a part
+        every = _CACHE[(files_read, None)]
+        return every[every["indicator_id"].isin(wanted)].reset_index(drop=True)
+    frames = [load_processed("indicators", p.parent, indicators=wanted) for p in processed]
     for path, own in files:
         store = find_store(path.parent)
         frames.append(_validated(path, "indicators", store, strict=own))
     frames.extend(_unit_values(path) for path in units)
+    if wanted is not None:
+        frames = [f[f["indicator_id"].isin(wanted)] for f in frames]
     frames = [f for f in frames if not f.empty]
     if not frames:
         raise DataFileError(f"Indikatorfilerna i {', '.join(str(p) for p in folders)} har inga godkända rader.")
