@@ -185,14 +185,12 @@ def load_indicator_folder(folder: str | Path | Iterable[str | Path] | None,
     if (files_read, None) in _CACHE:  # every indicator of the same files (jam batch loads them once): a part
         every = _CACHE[(files_read, None)]
         return every[every["indicator_id"].isin(wanted)].reset_index(drop=True)
-    frames = [load_processed("indicators", p.parent, indicators=wanted) for p in processed]
-    for path, own in files:
-        store = find_store(path.parent)
-        frames.append(_validated(path, "indicators", store, strict=own))
-    frames.extend(_unit_values(path) for path in units)
-    if wanted is not None:
-        frames = [f[f["indicator_id"].isin(wanted)] for f in frames]
-    frames = [f for f in frames if not f.empty]
+    stored = [load_processed("indicators", p.parent, indicators=wanted) for p in processed]
+    read = [_validated(path, "indicators", find_store(path.parent), strict=own) for path, own in files]
+    read.extend(_unit_values(path) for path in units)
+    if wanted is not None:  # a processed table is read for the wanted indicators only; files are read whole
+        read = [f[f["indicator_id"].isin(wanted)] for f in read]
+    frames = [f for f in stored + read if not f.empty]
     if not frames:
         raise DataFileError(f"Indikatorfilerna i {', '.join(str(p) for p in folders)} har inga godkända rader.")
     data = pd.concat(frames, ignore_index=True)

@@ -104,11 +104,12 @@ def _counts_by_severity(failures: pd.DataFrame) -> dict[str, dict[str, int]]:
     gives them; counted over integer codes of the pairs (a Kolada file has thousands of warnings)."""
     severities, severity_names = pd.factorize(failures["severity"], use_na_sentinel=False)
     rules, rule_names = pd.factorize(failures["rule"], use_na_sentinel=False)
-    pairs, first, numbers = np.unique(severities.astype("int64") * max(len(rule_names), 1) + rules,
-                                      return_index=True, return_counts=True)
+    width = max(len(rule_names), 1)
+    pairs, first, numbers = np.unique(severities.astype("int64") * width + rules, return_index=True,
+                                      return_counts=True)
     counts: dict[str, dict[str, int]] = {}
     for k in np.lexsort((first, -numbers)):  # most frequent first, ties in the order found
-        severity, rule = divmod(int(pairs[k]), max(len(rule_names), 1))
+        severity, rule = divmod(int(pairs[k]), width)
         counts.setdefault(severity_names[severity], {})[str(rule_names[rule])] = int(numbers[k])
     return counts
 

@@ -741,10 +741,6 @@ def _combine(*ids: np.ndarray) -> np.ndarray:
     return np.asarray(combined, dtype="int64") if len(ids) > 1 else pd.factorize(combined)[0].astype("int64")
 
 
-def _key_text(value: object) -> str:
-    return "" if value is None or value is pd.NA else str(value)
-
-
 def _check_duplicate_keys(ctx: _Context) -> None:
     """Rows with the same key: an exact copy is counted once (``dubblettrad``), different values are an error
     (``dubblett``) naming every row of the key.
@@ -766,9 +762,7 @@ def _check_duplicate_keys(ctx: _Context) -> None:
         return
     positions = np.flatnonzero(usable)[duplicated]  # the parsed frame is numbered 0, 1, ... like the rows
     subset = ctx.parsed.iloc[positions]
-    # groups of the key as text ("" when missing), numbered in the order they first appear
-    group = _combine(*(pd.factorize(subset[k].map(_key_text).to_numpy(dtype=object), use_na_sentinel=False)[0]
-                       .astype("int64") for k in key))
+    group = pd.factorize(groups[duplicated])[0].astype("int64")  # the keys repeated, in the order they first appear
     order = np.argsort(group, kind="stable")  # each group's rows in file order
     starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
     members = np.split(positions[order], starts[1:])
@@ -776,8 +770,8 @@ def _check_duplicate_keys(ctx: _Context) -> None:
         texts = subset[values].astype(str)
         signature = _combine(*(pd.factorize(texts[c].to_numpy(dtype=object), use_na_sentinel=False)[0].astype("int64")
                                  for c in values))  # a missing value is a value of its own
-        pairs = np.unique(group * (int(signature.max()) + 1) + signature)
-        varieties = np.bincount(pairs // (int(signature.max()) + 1), minlength=len(members))
+        width = int(signature.max()) + 1
+        varieties = np.bincount(np.unique(group * width + signature) // width, minlength=len(members))
     else:
         varieties = np.ones(len(members), dtype="int64")
     excel_rows = ctx.frame[ROW].to_numpy()
