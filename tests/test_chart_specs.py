@@ -67,3 +67,53 @@ def test_the_check_finds_a_broken_spec(karlstad, schema_errors):
     wrong_mark["layer"][0]["mark"]["type"] = "linje"
     wrong_size["config"]["axis"]["labelFontSize"] = "tolv"
     assert schema_errors(wrong_mark) != [] and schema_errors(wrong_size) != []
+
+
+def test_the_specs_declare_the_vega_lite_version_altair_writes(karlstad):
+    import altair as alt
+
+    assert charts.VEGALITE_SCHEMA == alt.SCHEMA_URL
+    assert karlstad["liknande"].chart_spec()["$schema"] == alt.SCHEMA_URL
+
+
+def test_the_specs_data_are_strict_json_with_missing_values_as_null(schema_errors):
+    import json
+
+    import numpy as np
+
+    own = pd.DataFrame({"period": ["2020", "2021", "2022"], "value_K": [1.5, np.nan, np.inf],
+                        "value_M": [2.0, 3.0, None]})
+    sizes = pd.DataFrame({"name": pd.Categorical(["A", "B", "C"]), "note": ["x", None, np.nan],
+                          "size": [3.0, -np.inf, 1.0],
+                          "highlight": [True, False, False], "persons": pd.array([12, None, 7], dtype="Int64"),
+                          "share": pd.array([0.5, None, np.inf], dtype="Float64")})
+    gap, ranked = charts.gap_spec(own, "Egen", unit="dagar"), charts.rank_spec(sizes, "Skillnad")
+    for spec in (gap, ranked):
+        json.dumps(spec, allow_nan=False)  # NaN and Infinity are not JSON: a browser's Vega would refuse the spec
+        assert schema_errors(spec) == []
+    ((gap_values,), (rank_values,)) = (list(spec["datasets"].values()) for spec in (gap, ranked))
+    assert [(row["År"], row["Kön"], row["value"]) for row in gap_values] == [
+        ("2020", "Kvinnor", 1.5), ("2022", "Kvinnor", None), ("2020", "Män", 2.0), ("2021", "Män", 3.0)]
+    assert [(row["name"], row["note"], row["size"], row["persons"], row["share"]) for row in rank_values] == [
+        ("A", "x", 3.0, 12, 0.5), ("B", None, None, None, None), ("C", None, 1.0, 7, None)]
+    assert all(type(row["persons"]) in (int, type(None)) for row in rank_values)
+
+
+def test_a_report_shows_its_charts_without_importing_altair(tmp_path):
+    """Building and showing the report's charts costs no ``import altair`` (about a third of a second)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, IPython.display as d; d.display = lambda *a, **k: None\n"
+            "from jamlib.report.indicator_report import indicator_report, load_indicator_folder\n"
+            "from jamlib.report.view import indicator_views\n"
+            f"data = load_indicator_folder({str(RAW / 'kolada')!r})\n"
+            "views = indicator_views(indicator_report(data, '1780', reference='liknande'))\n"
+            "from jamlib.report import charts; charts.static_images(False)\n"
+            "for view in views: view.show()\n"
+            "assert views and all(v.chart_spec()['layer'] for v in views)\n"
+            "print('altair' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={**__import__("os").environ, "JAMLIB_CACHE": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

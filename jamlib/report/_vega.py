@@ -65,6 +65,28 @@ def vegalite_version() -> str:
     return major_minor
 
 
+def _declared_version(spec: dict) -> str | None:
+    """The Vega-Lite version a spec declares in ``$schema`` (``"5.20"``) if vl-convert can draw it, else ``None``.
+
+    jamlib's own specs are written without Altair (:data:`jamlib.report.charts.VEGALITE_SCHEMA`), so drawing
+    them needs no ``import altair``.
+    """
+    import re
+
+    url = spec.get("$schema") if isinstance(spec, dict) else None
+    match = re.fullmatch(r"https://vega\.github\.io/schema/vega-lite/v(\d+)\.(\d+)(\.\d+)?\.json", url) \
+        if isinstance(url, str) else None
+    version = f"{match[1]}.{match[2]}" if match else None
+    return version if version in _drawable_versions() else None
+
+
+@lru_cache(maxsize=1)
+def _drawable_versions() -> tuple[str, ...]:
+    import vl_convert
+
+    return tuple(vl_convert.get_vegalite_versions())
+
+
 def runtime_usable() -> bool:
     """Whether vl-convert can run in this process (not a fork of a process that started it)."""
     return _started_in is None or _started_in == os.getpid()
@@ -96,7 +118,7 @@ def svg(spec: dict) -> str | None:
         return None
     import vl_convert
 
-    version = vegalite_version()
+    version = _declared_version(spec) or vegalite_version()
     key = _cache_key(spec, version, vl_convert.__version__)
 
     def draw() -> str:

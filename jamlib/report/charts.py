@@ -1,4 +1,10 @@
-"""Charts and tables for reports: Altair, Swedish labels and numbers, one colour per sex.
+"""Charts and tables for reports: Vega-Lite, Swedish labels and numbers, one colour per sex.
+
+The indicator report's two charts (:func:`gap_spec`, :func:`rank_spec`) are written
+as Vega-Lite specifications directly, exactly as Altair would write them but
+without importing it (a third of a second) or building its objects (a report
+shows ten charts); :func:`gap_chart` and :func:`rank_chart` give the same charts
+as Altair objects for analysts who change them further. The checklist charts use Altair.
 
 Colours are from the Okabe–Ito palette, which readers with the common forms of
 colour blindness can tell apart: women orange, men blue, total grey — the same
@@ -13,23 +19,28 @@ and plain ``jupyter nbconvert --to html`` show without any script.
 :func:`jamlib.report.html.export_html` turns each chart into a figure that the
 page's own copy of Vega draws, with the static image as fallback.
 Chart data never contain suppressed cells: callers pass data through
-:func:`jamlib.analysis.disclosure.shown_only` first, and :func:`gap_chart` refuses data
-that still carry suppressed rows.
+:func:`jamlib.analysis.disclosure.shown_only` first, and :func:`gap_spec` and
+:func:`rank_spec` refuse data that still carry suppressed rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from jamlib.errors import DisclosureError
 
-__all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "rank_chart", "trajectory_chart",
-           "role_chart",
-           "chart_bundle", "spec_bundle", "with_swedish_defaults", "show_chart", "static_images", "table_html",
-           "chart_html", "spec_html"]
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["SEX_COLOURS", "SEX_LABELS", "VEGALITE_MIME", "SVG_MIME", "gap_chart", "gap_spec", "rank_chart",
+           "rank_spec", "trajectory_chart", "role_chart",
+           "chart_bundle", "spec_bundle", "with_swedish_defaults", "show_chart", "show_spec", "static_images",
+           "table_html", "chart_html", "spec_html", "VEGALITE_SCHEMA"]
 
 #: The interactive form of a chart in a display bundle (JupyterLab 4 draws it with its built-in Vega).
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -56,16 +67,104 @@ _LOCALE = {
 }
 
 
+#: The Vega-Lite schema jamlib's own specs declare: the version Altair 5.5 writes, which JupyterLab 4 and
+#: vl-convert draw (``tests/test_chart_specs.py`` checks the specs against that schema, this URL against Altair's).
+VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.20.1.json"
+_FONT = "Segoe UI, Helvetica, Arial, sans-serif"
+
+
+def _config() -> dict:
+    """jamlib's look: Swedish numbers and dates, one font, 12-point axes and legends (as Altair writes it)."""
+    return {"view": {"continuousWidth": 300, "continuousHeight": 300},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12}, "font": _FONT,
+            "legend": {"labelFontSize": 12, "titleFontSize": 12}, "locale": _LOCALE}
+
+
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    import altair as alt
+
     # one configure call: each call deep-copies the chart with its inline data
-    return chart.configure(locale=_LOCALE, font="Segoe UI, Helvetica, Arial, sans-serif",
+    return chart.configure(locale=_LOCALE, font=_FONT,
                            axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
                            legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12))
 
 
-def _sex_scale(sexes: list[str]) -> alt.Scale:
-    labels = [SEX_LABELS[s] for s in sexes]
-    return alt.Scale(domain=labels, range=[SEX_COLOURS[s] for s in sexes])
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as Vega-Lite inline values, as Altair's default data transformer writes them.
+
+    Missing values and infinite numbers become ``null`` (the spec stays strict JSON); NumPy and pandas scalars
+    become Python numbers and texts.
+    """
+    import numpy as np
+
+    columns = []
+    for name in frame.columns:
+        dtype, values = frame[name].dtype, frame[name].tolist()
+        if isinstance(dtype, np.dtype) and dtype.kind == "f":
+            values = [v if math.isfinite(v) else None for v in values]
+        elif not (isinstance(dtype, np.dtype) and dtype.kind in "iub"):  # texts, categories, nullable numbers
+            values = [_plain(v) for v in values]
+        columns.append(values)
+    names = [str(n) for n in frame.columns]
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def _plain(value: object) -> object:
+    """One cell of an object or extension column as JSON: ``None`` for missing, Python numbers for NumPy's."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _named(values: list[dict], datasets: dict[str, list[dict]]) -> dict:
+    """A ``data`` reference to inline values kept once in ``datasets`` under the name Altair gives them."""
+    text = json.dumps(values, sort_keys=True, default=str)
+    name = "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    datasets.setdefault(name, values)
+    return {"name": name}
+
+
+def _field(name: str, kind: str, **properties: object) -> dict:
+    """An encoding channel: ``field`` and ``type`` with its properties, keys in Altair's (sorted) order."""
+    return dict(sorted({"field": name, "type": kind, **properties}.items()))
+
+
+def _tooltip(name: str, kind: str, title: str | None = None, number_format: str | None = None) -> dict:
+    properties = {"format": number_format, "title": title}
+    return _field(name, kind, **{k: v for k, v in properties.items() if v is not None})
+
+
+def _mark(kind: str, **properties: object) -> dict:
+    return {"type": kind, **dict(sorted(properties.items()))}
+
+
+def _title(text: str, subtitle: object) -> dict:
+    return {"text": text, "anchor": "start", "subtitle": subtitle}
+
+
+def _top_level(body: dict, title: dict, width: int, height: int, datasets: dict) -> dict:
+    return {"config": _config(), **body, "height": height, "title": title, "width": width,
+            "$schema": VEGALITE_SCHEMA, "datasets": datasets}
+
+
+def _as_chart(spec: dict) -> alt.TopLevelMixin:
+    """An Altair chart of one of jamlib's specs (for callers who change it further with Altair)."""
+    import altair as alt
+
+    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    return kind.from_dict(spec, validate=False)
+
+
+def _sex_colour(sexes: list[str]) -> dict:
+    # the legend shows each sex as a solid line at full strength, whatever the band's opacity
+    return _field("Kön", "nominal",
+                  legend={"orient": "top", "symbolOpacity": 1, "symbolSize": 400, "symbolStrokeWidth": 3,
+                          "symbolType": "stroke", "title": None},
+                  scale={"domain": [SEX_LABELS[s] for s in sexes], "range": [SEX_COLOURS[s] for s in sexes]})
 
 
 def _refuse_hidden(frame: pd.DataFrame | None) -> None:
@@ -74,10 +173,13 @@ def _refuse_hidden(frame: pd.DataFrame | None) -> None:
                               "Kör suppress_small_counts och shown_only först.")
 
 
-def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference: pd.DataFrame | None = None,
-              reference_label: str | None = None, members: pd.DataFrame | None = None,
-              org_label: str | None = None) -> alt.TopLevelMixin:
+def gap_spec(gaps: pd.DataFrame, title: str, unit: str | None = None, reference: pd.DataFrame | None = None,
+             reference_label: str | None = None, members: pd.DataFrame | None = None,
+             org_label: str | None = None) -> dict:
     """Women's and men's values over the periods for one indicator, beside the reference's mean and range.
+
+    The Vega-Lite specification, written directly (what Altair would write, without its cost: a report shows
+    ten charts). :func:`gap_chart` gives the same chart as an Altair object.
 
     Parameters
     ----------
@@ -99,7 +201,8 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
 
     Returns
     -------
-    altair.Chart
+    dict
+        A Vega-Lite 5 specification with its data inline.
 
     Raises
     ------
@@ -121,51 +224,69 @@ def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference
     mean_label = (f"Medel, {reference_label}" if group else reference_label) if reference_label \
         else "Jämförelsegruppens medel"
     series = [own_label, mean_label] if has_reference else [own_label]
-    dash = alt.StrokeDash("Serie:N", scale=alt.Scale(domain=series, range=[[1, 0], [5, 4]][:len(series)]),
-                          legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2,
-                                            symbolSize=400, labelLimit=420)
-                          if has_reference else None)
-    # the legend shows each sex as a solid line at full strength, whatever the band's opacity
-    colour = alt.Color("Kön:N", scale=_sex_scale(["K", "M"]),
-                       legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3,
-                                         symbolSize=400, symbolOpacity=1))
+    dash_legend = {"labelLimit": 420, "orient": "top", "symbolSize": 400, "symbolStrokeWidth": 2,
+                   "symbolType": "stroke", "title": None} if has_reference else None
+    dash = _field("Serie", "nominal", **({"legend": dash_legend} if has_reference else {"legend": None}),
+                  scale={"domain": series, "range": [[1, 0], [5, 4]][:len(series)]})
+    colour = _sex_colour(["K", "M"])
+    year = _field("År", "ordinal")
+    datasets: dict[str, list[dict]] = {}
     layers = []
     subtitle = []
     band = _member_band(members)
     if band is not None:
-        layers.append(alt.Chart(band).mark_area(opacity=0.16).encode(
-            x=alt.X("År:O"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=colour,
-            tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
-                     alt.Tooltip("low:Q", title="lägsta i gruppen", format=",.1f"),
-                     alt.Tooltip("high:Q", title="högsta i gruppen", format=",.1f"),
-                     alt.Tooltip("members:Q", title="medlemmar med värden")]))
+        layers.append({"data": _named(_records(band), datasets), "mark": _mark("area", opacity=0.16), "encoding": {
+            "color": colour,
+            "tooltip": [_tooltip("Kön", "nominal"), _tooltip("År", "ordinal"),
+                        _tooltip("low", "quantitative", "lägsta i gruppen", ",.1f"),
+                        _tooltip("high", "quantitative", "högsta i gruppen", ",.1f"),
+                        _tooltip("members", "quantitative", "medlemmar med värden")],
+            "x": year, "y": _field("low", "quantitative"), "y2": {"field": "high"}}})
         subtitle.append("Skuggat: lägsta–högsta bland medlemmarna")
-    base = alt.Chart(long).encode(
-        x=alt.X("År:O", title="År", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=colour, strokeDash=dash,
-        tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"), alt.Tooltip("value:Q", title=y_title, format=",.1f")],
-    )
+    value = _field("value", "quantitative")
     if has_reference:
         ref = reference.dropna(subset=["value"]).copy()
         ref["Kön"] = ref["sex"].map(SEX_LABELS)
         ref["År"] = ref["period"].astype(str)
         ref["Serie"] = mean_label
+        ref_data = _named(_records(ref), datasets)
         # The legend of line styles is drawn from the first layer with a line style: an invisible grey copy of
         # the mean, so that its symbols are grey lines (the visible lines are coloured by sex).
-        layers.append(alt.Chart(ref).mark_line(color="#444", strokeWidth=0).encode(
-            x=alt.X("År:O"), y=alt.Y("value:Q"), strokeDash=dash))
-    layers.append(base.mark_line(point=True, strokeWidth=2.5))
+        layers.append({"data": ref_data, "mark": _mark("line", color="#444", strokeWidth=0),
+                       "encoding": {"strokeDash": dash, "x": year, "y": value}})
+    layers.append({"data": _named(_records(long), datasets), "mark": _mark("line", point=True, strokeWidth=2.5),
+                   "encoding": {
+                       "color": colour, "strokeDash": dash,
+                       "tooltip": [_tooltip("Kön", "nominal"), _tooltip("År", "ordinal"),
+                                   _tooltip("value", "quantitative", y_title, ",.1f")],
+                       "x": _field("År", "ordinal", axis={"labelAngle": 0}, title="År"),
+                       "y": _field("value", "quantitative", scale={"zero": False}, title=y_title)}})
     if has_reference:
-        layers.append(alt.Chart(ref).mark_line(strokeWidth=1.5, opacity=0.85).encode(
-            x=alt.X("År:O"), y=alt.Y("value:Q"), color=colour, strokeDash=dash,
-            tooltip=[alt.Tooltip("Kön:N"), alt.Tooltip("År:O"),
-                     alt.Tooltip("value:Q", title=f"{reference_label or 'jämförelse'}", format=",.1f")]))
+        layers.append({"data": ref_data, "mark": _mark("line", strokeWidth=1.5, opacity=0.85), "encoding": {
+            "color": colour, "strokeDash": dash,
+            "tooltip": [_tooltip("Kön", "nominal"), _tooltip("År", "ordinal"),
+                        _tooltip("value", "quantitative", f"{reference_label or 'jämförelse'}", ",.1f")],
+            "x": year, "y": value}})
         subtitle.insert(0, f"Streckat: {mean_label}")
-    # channels as objects, not shorthand strings, and the layer's properties given at once: Altair resolves a
-    # string against the whole schema and deep-copies every layer again for each .properties()/.configure()
-    return _configure(alt.layer(*layers, title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"),
-                                width=520, height=240))
+    body: dict = {"layer": layers}
+    if all(layer["data"] is layers[0]["data"] for layer in layers):  # one data for all: given once (as Altair does)
+        body = {"layer": [{k: v for k, v in layer.items() if k != "data"} for layer in layers],
+                "data": layers[0]["data"]}
+    return _top_level(body, _title(title, subtitle or ""), 520, 240, datasets)
+
+
+def gap_chart(gaps: pd.DataFrame, title: str, unit: str | None = None, reference: pd.DataFrame | None = None,
+              reference_label: str | None = None, members: pd.DataFrame | None = None,
+              org_label: str | None = None) -> alt.TopLevelMixin:
+    """:func:`gap_spec` as an Altair chart (the same parameters; ``to_dict()`` gives the same specification).
+
+    Raises
+    ------
+    DisclosureError
+        When any of the data still carry suppressed rows.
+    """
+    return _as_chart(gap_spec(gaps, title, unit=unit, reference=reference, reference_label=reference_label,
+                              members=members, org_label=org_label))
 
 
 def _member_band(members: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -186,8 +307,10 @@ def _member_band(members: pd.DataFrame | None) -> pd.DataFrame | None:
     return band
 
 
-def rank_chart(sizes: pd.DataFrame, title: str, unit: str | None = None, subtitle: str | None = None) -> alt.TopLevelMixin:
+def rank_spec(sizes: pd.DataFrame, title: str, unit: str | None = None, subtitle: str | None = None) -> dict:
     """The size of the gap between women and men in one period, one bar per organisation, smallest at the top.
+
+    The Vega-Lite specification, written directly; :func:`rank_chart` gives it as an Altair object.
 
     Parameters
     ----------
@@ -205,18 +328,29 @@ def rank_chart(sizes: pd.DataFrame, title: str, unit: str | None = None, subtitl
     _refuse_hidden(sizes)
     data = sizes.dropna(subset=["size"]).copy()
     data["Roll"] = ["Den här rapporten" if h else "Jämförelsegruppen" for h in data["highlight"]]
-    order = list(data.sort_values(["size", "name"])["name"])
+    order = [_plain(name) for name in data.sort_values(["size", "name"])["name"]]
     x_title = f"Skillnad mellan kvinnor och män ({unit})" if unit else "Skillnad mellan kvinnor och män"
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("size:Q", title=x_title),
-        color=alt.Color("Roll:N", scale=alt.Scale(domain=["Den här rapporten", "Jämförelsegruppen"],
-                                                  range=["#D55E00", "#BBBBBB"]),
-                        legend=alt.Legend(title=None, orient="top")),
-        tooltip=[alt.Tooltip("name:N", title="Organisation"), alt.Tooltip("size:Q", title=x_title, format=",.1f")],
-    )
-    return _configure(chart.properties(title=alt.TitleParams(title, subtitle=subtitle or "", anchor="start"),
-                                       width=520, height=max(80, 18 * len(data))))
+    datasets: dict[str, list[dict]] = {}
+    body = {"data": _named(_records(data), datasets), "mark": _mark("bar"), "encoding": {
+        "color": _field("Roll", "nominal", legend={"orient": "top", "title": None},
+                        scale={"domain": ["Den här rapporten", "Jämförelsegruppen"],
+                               "range": ["#D55E00", "#BBBBBB"]}),
+        "tooltip": [_tooltip("name", "nominal", "Organisation"), _tooltip("size", "quantitative", x_title, ",.1f")],
+        "x": _field("size", "quantitative", title=x_title),
+        "y": _field("name", "nominal", axis={"labelLimit": 200}, sort=order, title=None)}}
+    return _top_level(body, _title(title, subtitle or ""), 520, max(80, 18 * len(data)), datasets)
+
+
+def rank_chart(sizes: pd.DataFrame, title: str, unit: str | None = None,
+               subtitle: str | None = None) -> alt.TopLevelMixin:
+    """:func:`rank_spec` as an Altair chart (the same parameters and specification).
+
+    Raises
+    ------
+    DisclosureError
+        When the data still carry suppressed rows.
+    """
+    return _as_chart(rank_spec(sizes, title, unit=unit, subtitle=subtitle))
 
 
 def trajectory_chart(trajectories: pd.DataFrame, title: str) -> alt.TopLevelMixin:
@@ -229,6 +363,8 @@ def trajectory_chart(trajectories: pd.DataFrame, title: str) -> alt.TopLevelMixi
     title
         Chart title.
     """
+    import altair as alt
+
     from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
 
     data = trajectories.dropna(subset=["total"]).copy()
@@ -256,6 +392,8 @@ def role_chart(comparison: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     title
         Chart title.
     """
+    import altair as alt
+
     from jamlib.schemas import OCCASION_DISPLAY, OCCASIONS
 
     levels = comparison[comparison["comparison"] == "nivå"]
@@ -387,9 +525,14 @@ def show_chart(chart: alt.TopLevelMixin, validate: bool = True) -> None:
 
     ``validate=False`` leaves out the schema check (see :func:`chart_bundle`); only for jamlib's own charts.
     """
+    show_spec(chart.to_dict(validate=validate))
+
+
+def show_spec(spec: dict) -> None:
+    """Display a Vega-Lite specification as :func:`show_chart` displays a chart (no schema check)."""
     from IPython.display import display
 
-    display(_Displayable(chart_bundle(chart, validate=validate)))
+    display(_Displayable(spec_bundle(spec)))
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:

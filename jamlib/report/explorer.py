@@ -5,7 +5,7 @@ table update in place. Each change builds the same disclosure-safe view as the
 report (:func:`jamlib.report.view.indicator_view`) from rows split once per
 indicator, so an update stays fast on the bundled data
 (``bench/bench_explorer.py`` measures it). The chart is shown with
-:func:`jamlib.report.charts.show_chart`: JupyterLab draws it with its built-in
+:func:`jamlib.report.charts.show_spec`: JupyterLab draws it with its built-in
 Vega renderer (nothing from a CDN), and its static SVG travels with it. In exported HTML the
 widget is removed (:func:`jamlib.report.html.export_html`) and the static
 charts and tables above it remain.
@@ -54,16 +54,18 @@ def explorer_view(state: ExplorerState, org_code: str, indicator_id: str, refere
     tuple
         ``(altair chart, formatted table)``.
     """
-    chart, table, _ = _explorer_parts(state, org_code, indicator_id, reference)
-    return chart, table
+    from jamlib.report.charts import _as_chart
+
+    spec, table, _ = _explorer_parts(state, org_code, indicator_id, reference)
+    return _as_chart(spec), table
 
 
 def _explorer_parts(state: ExplorerState, org_code: str, indicator_id: str, reference: str) -> tuple:
-    """Chart, table and the reference's note (a region compared with Riket instead of "liknande")."""
+    """Chart (Vega-Lite spec), table and the reference's note (a region compared with Riket instead of "liknande")."""
     report = indicator_report(state.by_indicator[indicator_id], org_code, [indicator_id], reference=reference or None)
     view = indicator_view(report, indicator_id)
     note = report.reference.note if report.reference is not None else ""
-    return view.chart(), view.table, note
+    return view.chart_spec(), view.table, note
 
 
 def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: list[str] | None = None,
@@ -76,7 +78,7 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
     """
     import ipywidgets as widgets
 
-    from jamlib.report.charts import show_chart
+    from jamlib.report.charts import show_spec
     from jamlib.report.display import show_table
 
     state = ExplorerState(indicators if indicator_ids is None else indicators[indicators["indicator_id"].isin(indicator_ids)])
@@ -94,13 +96,13 @@ def indicator_explorer(indicators: pd.DataFrame, org_code: str, indicator_ids: l
         with output:
             output.clear_output(wait=True)
             try:
-                chart, table, note = _explorer_parts(state, municipality.value, indicator.value, reference_box.value)
+                spec, table, note = _explorer_parts(state, municipality.value, indicator.value, reference_box.value)
             except Exception as error:  # shown to the analyst, never raised into the widget machinery
                 print(f"Kan inte visa: {error}")
                 return
             if note:
                 print(note)
-            show_chart(chart)
+            show_spec(spec)
             show_table(table)
 
     for control in (municipality, indicator, reference_box):

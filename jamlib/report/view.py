@@ -64,18 +64,25 @@ class IndicatorView:
         unit = f", {self.unit}" if self.unit else ""
         return f"{self.title} ({self.indicator_id}{unit}): värden per år"
 
+    def chart_spec(self) -> dict:
+        """The chart of the shown values as a Vega-Lite specification, the reference dashed."""
+        from jamlib.report.charts import gap_spec
+
+        return gap_spec(self._chart_data, f"{self.org_name}: {self.title}", unit=self.unit,
+                        reference=self._reference_data, reference_label=self.reference_label,
+                        members=self._member_data, org_label=self.org_name)
+
     def chart(self) -> "alt.TopLevelMixin":
-        """The chart of the shown values (Altair), the reference dashed."""
-        from jamlib.report.charts import gap_chart
+        """The chart of the shown values (Altair), the reference dashed: :meth:`chart_spec` as an Altair chart."""
+        from jamlib.report.charts import _as_chart
 
-        return gap_chart(self._chart_data, f"{self.org_name}: {self.title}", unit=self.unit,
-                         reference=self._reference_data, reference_label=self.reference_label,
-                         members=self._member_data, org_label=self.org_name)
+        return _as_chart(self.chart_spec())
 
-    def rank_chart(self) -> "alt.TopLevelMixin | None":
-        """The gap in the latest period beside each member of the reference group (``None`` without a group)."""
+    def rank_spec(self) -> dict | None:
+        """The gap in the latest period beside each member of the reference group, as a Vega-Lite specification
+        (``None`` without a group)."""
         from jamlib.analysis.materiality import difference_unit
-        from jamlib.report.charts import rank_chart
+        from jamlib.report.charts import rank_spec
 
         both = self._chart_data.dropna(subset=["value_K", "value_M"])
         if both.empty or self._member_data.empty:
@@ -89,9 +96,16 @@ class IndicatorView:
         sizes = pd.DataFrame({"name": [self.org_name, *members["org_name"].fillna(members["org_code"])],
                               "size": [abs(float(latest["gap"])), *members["gap"].abs().astype(float)],
                               "highlight": [True] + [False] * len(members)})
-        return rank_chart(sizes, f"Skillnaden {latest['period']}: {self.org_name} och {self.reference_label}",
-                          unit=difference_unit(self.unit), subtitle=f"{self.org_name}: {self._rank_text}"
-                          if self._rank_text else None)
+        return rank_spec(sizes, f"Skillnaden {latest['period']}: {self.org_name} och {self.reference_label}",
+                         unit=difference_unit(self.unit), subtitle=f"{self.org_name}: {self._rank_text}"
+                         if self._rank_text else None)
+
+    def rank_chart(self) -> "alt.TopLevelMixin | None":
+        """:meth:`rank_spec` as an Altair chart (``None`` without a group)."""
+        from jamlib.report.charts import _as_chart
+
+        spec = self.rank_spec()
+        return None if spec is None else _as_chart(spec)
 
     def show(self, sentences: bool = False) -> None:
         """Display chart, rank chart and table (and the sentences when asked) in a notebook."""
@@ -99,11 +113,11 @@ class IndicatorView:
 
         if sentences:
             display.show_paragraphs(list(self.sentences))
-        # gap_chart's and rank_chart's specs are checked against the Vega-Lite schema in tests/test_chart_specs.py
-        charts.show_chart(self.chart(), validate=False)
-        ranked = self.rank_chart()
+        # the specs are written without Altair; tests/test_chart_specs.py checks them against the Vega-Lite schema
+        charts.show_spec(self.chart_spec())
+        ranked = self.rank_spec()
         if ranked is not None:
-            charts.show_chart(ranked, validate=False)
+            charts.show_spec(ranked)
         display.show_table(self.table, caption=self.caption)
 
     def text(self) -> str:
