@@ -1143,7 +1143,7 @@ def build_parser() -> argparse.ArgumentParser:
     ksub.required = True
 
     def add_kolada(p: argparse.ArgumentParser) -> None:
-        from jamlib.ingest.kolada_client import DEFAULT_BASE_URL
+        from jamlib.ingest.kolada_http import DEFAULT_BASE_URL  # not kolada_client: --help imports no pandas
 
         p.add_argument("--cache", default="data/raw/kolada", help="mapp för hämtade svar (standard: data/raw/kolada)")
         p.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"Koladas API-adress (standard: {DEFAULT_BASE_URL})")

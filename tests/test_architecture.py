@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "jamlib"
 LAYERS = ["base", "analysis", "ingest", "report", "run", "cli"]
 #: Each layer's height; ``course`` sits beside ``run``.
@@ -151,6 +153,20 @@ def test_the_command_line_starts_without_scipy_or_altair():
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"importing jamlib.cli loaded {out}"
+
+
+@pytest.mark.parametrize("command", [["--help"], ["batch", "--help"], ["kolada", "fetch", "--help"]])
+def test_help_is_printed_without_loading_pandas_or_the_notebook_machinery(command):
+    """`jam --help` builds every subcommand's options; none of them may need pandas, scipy or altair."""
+    code = ("import sys, contextlib, io, jamlib.cli\n"
+            "text = io.StringIO()\n"
+            "with contextlib.redirect_stdout(text), contextlib.suppress(SystemExit):\n"
+            "    jamlib.cli.main(sys.argv[1:])\n"
+            "heavy = [m for m in ('scipy', 'altair', 'nbconvert', 'papermill', 'pandas') if m in sys.modules]\n"
+            "print(','.join(heavy) + '|' + str('användning: jam' in text.getvalue()))")
+    out = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "|True", f"jam {' '.join(command)} loaded {out}"
 
 
 def test_public_api_is_small_and_lazy():

@@ -42,12 +42,11 @@ import pandas as pd
 
 from jamlib.errors import JamlibError, KoladaError, ParameterError
 from jamlib.files import atomic_write, inside
-from jamlib.ingest.kolada_http import BUNDLED_KPIS, BadAnswer, KoladaHTTP, KoladaOfflineError
+from jamlib.ingest.kolada_http import BUNDLED_KPIS, DEFAULT_BASE_URL, BadAnswer, KoladaHTTP, KoladaOfflineError
 
 __all__ = ["KoladaClient", "KoladaError", "KoladaOfflineError", "FetchResult", "DEFAULT_BASE_URL", "parse_years",
            "GENDER_SPLIT_FILE", "BUNDLED_KPIS"]
 
-DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 
 #: Kolada accepts at most this many ids in one path segment.
 MAX_IDS_PER_SEGMENT = 25

@@ -40,7 +40,10 @@ from typing import Callable
 
 from jamlib.errors import KoladaError
 
-__all__ = ["KoladaHTTP", "KoladaOfflineError", "BadAnswer", "BUNDLED_KPIS"]
+__all__ = ["KoladaHTTP", "KoladaOfflineError", "BadAnswer", "BUNDLED_KPIS", "DEFAULT_BASE_URL"]
+
+#: Kolada's API (version 3).
+DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 
 #: The five KPIs whose values for every municipality, region and Riket are bundled in data/raw/kolada/.
 BUNDLED_KPIS = ("U23401", "N20402", "U21455", "U21504", "U01421")
