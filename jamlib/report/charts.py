@@ -81,12 +81,9 @@ def _config() -> dict:
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    import altair as alt
-
+    """An Altair chart with jamlib's look (:func:`_config`; Altair adds the view's default size itself)."""
     # one configure call: each call deep-copies the chart with its inline data
-    return chart.configure(locale=_LOCALE, font=_FONT,
-                           axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
-                           legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12))
+    return chart.configure(**{key: value for key, value in _config().items() if key != "view"})
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
