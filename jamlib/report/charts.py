@@ -466,12 +466,16 @@ def chart_bundle(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
     return spec_bundle(chart.to_dict(validate=validate))
 
 
-def spec_bundle(spec: dict) -> dict:
-    """The display bundle of a Vega-Lite specification (see :func:`chart_bundle`)."""
+def spec_bundle(spec: dict, static: bool = True) -> dict:
+    """The display bundle of a Vega-Lite specification (see :func:`chart_bundle`).
+
+    ``static=False`` leaves out the static SVG (the explorer widget: it lives only in a running
+    JupyterLab, which draws the spec, and is removed from exported reports).
+    """
     from jamlib.report import _vega
 
     bundle = {VEGALITE_MIME: spec, "text/plain": f"Diagram: {_title_text(spec)}"}
-    svg = _vega.svg(spec)
+    svg = _vega.svg(spec) if static else None
     if svg is not None:
         bundle[SVG_MIME] = svg
     return bundle
@@ -525,11 +529,14 @@ def show_chart(chart: alt.TopLevelMixin, validate: bool = True) -> None:
     show_spec(chart.to_dict(validate=validate))
 
 
-def show_spec(spec: dict) -> None:
-    """Display a Vega-Lite specification as :func:`show_chart` displays a chart (no schema check)."""
+def show_spec(spec: dict, static: bool = True) -> None:
+    """Display a Vega-Lite specification as :func:`show_chart` displays a chart (no schema check).
+
+    ``static=False``: without the static SVG (see :func:`spec_bundle`).
+    """
     from IPython.display import display
 
-    display(_Displayable(spec_bundle(spec)))
+    display(_Displayable(spec_bundle(spec, static=static)))
 
 
 def table_html(frame: pd.DataFrame, caption: str | None = None) -> str:
